@@ -1,0 +1,64 @@
+namespace Cordon.Infrastructure.Cli;
+
+/// <summary>The sub-commands of the <c>cordon</c> executable. Everything after the command is host configuration.</summary>
+public sealed record CordonCommand(string Name, string[] Options, string[] HostArgs)
+{
+    public const string Help = """
+        cordon — epidemic prevention-and-control command platform
+
+        Usage: cordon [command] [options] [--key=value configuration ...]
+
+        Commands:
+          serve                 Start the web host (default). Applies migrations and seeds the demo district
+                                on first start unless Database:MigrateOnStart / Database:SeedDemoOnStart are false.
+          migrate               Apply pending database migrations and exit.
+          seed-demo             Create the demo district 示范市/示范区 (areas, residents, venues, demo accounts).
+                                  --residents N   residents to generate (default 50000)
+          create-admin          Create an administrator account.
+                                  --user NAME --password PASSWORD [--jurisdiction AREA_CODE] (default 990100)
+          generate              Add synthetic residents to the existing district in bulk (benchmarks, load tests).
+                                  --residents N [--seed S] [--id-area 6DIGITS]
+          schema-script         Print the SQL that creates the current EF model for the configured provider
+                                (the starting point of a new migration script).
+          help, --help          Show this text.
+
+        Configuration (appsettings.json, environment variables or --key=value):
+          Database:Provider             Sqlite (default) or Postgres
+          Database:ConnectionString     required for Postgres; SQLite defaults to <data directory>/cordon.db
+          Cordon:DataDirectory          where the SQLite file and the development key live (default ./data)
+          Cordon:PersonalDataKey        base64 32-byte key for ID-number hashing/encryption (required in production)
+          Urls                          e.g. http://127.0.0.1:5080
+        Environment variables use double underscores: Database__Provider=Postgres.
+        """;
+
+    private static readonly string[] Known = ["serve", "migrate", "seed-demo", "create-admin", "generate", "schema-script", "help"];
+
+    public static CordonCommand Parse(string[] args)
+    {
+        var name = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        if (args.Contains("--help") || args.Contains("-h")) name = "help";
+        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        // Options are "--name value" pairs of the command; "--key=value" pairs configure the host.
+        var options = new List<string>();
+        var host = new List<string>();
+        for (var i = 0; i < rest.Length; i++)
+        {
+            if (rest[i].Contains('=') || !rest[i].StartsWith("--", StringComparison.Ordinal)) host.Add(rest[i]);
+            else
+            {
+                options.Add(rest[i]);
+                if (i + 1 < rest.Length && !rest[i + 1].StartsWith("--", StringComparison.Ordinal)) options.Add(rest[++i]);
+            }
+        }
+        return new CordonCommand(Known.Contains(name) ? name : "unknown:" + name, options.ToArray(), host.ToArray());
+    }
+
+    public string? Option(string name)
+    {
+        var index = Array.IndexOf(Options, "--" + name);
+        return index >= 0 && index + 1 < Options.Length && !Options[index + 1].StartsWith("--", StringComparison.Ordinal) ? Options[index + 1] : null;
+    }
+
+    public int IntOption(string name, int fallback) =>
+        Option(name) is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}
