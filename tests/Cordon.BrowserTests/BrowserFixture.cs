@@ -1,0 +1,52 @@
+using Microsoft.Playwright;
+
+namespace Cordon.BrowserTests;
+
+/// <summary>
+/// One Cordon server and one headless Chromium for the journeys of a test class. Without Chromium the journeys
+/// skip and say why, unless CORDON_REQUIRE_ALL is set (CI), where a missing browser is a failure.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("CORDON_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public static bool Required => Environment.GetEnvironmentVariable("CORDON_REQUIRE_ALL") == "1";
+
+    public string? SkipReason { get; private set; }
+    public CordonServer Server { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+    private IPlaywright? _playwright;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            var reason = $"Chromium not found at {ChromiumPath} (install the Debian package 'chromium' or set CORDON_CHROMIUM).";
+            if (Required) throw new InvalidOperationException(reason + " CORDON_REQUIRE_ALL=1 makes this a failure.");
+            SkipReason = reason;
+            return;
+        }
+        Server = await CordonServer.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl, Locale = "zh-CN" });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (Server is not null) await Server.DisposeAsync();
+    }
+}
