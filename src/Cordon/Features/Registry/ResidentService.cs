@@ -67,33 +67,28 @@ public sealed class ResidentService(
                 residents = residents.Where(r => r.Id > afterId);
             }
             rows = await residents.OrderBy(r => r.Id).Take(limit + 1).ToListAsync(ct);
-            return Outcome<Page<ResidentSummary>>.Ok(ToPage(rows, limit, r => r.Id.ToString(CultureInfo.InvariantCulture)));
+            return Outcome<Page<ResidentSummary>>.Ok(ToPage(rows, limit));
         }
 
         residents = residents.WhereStartsWith(r => r.Name, q);
         if (after is not null)
         {
-            if (!TryParseNameCursor(after, out var afterName, out var afterId))
+            // The cursor is the id of the last row only: a name in a URL would leak unmasked personal data.
+            if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var afterId))
                 return Outcome<Page<ResidentSummary>>.Invalid("after", "is not a cursor from a previous page");
+            var afterName = await db.Residents.Where(r => r.Id == afterId).Select(r => r.Name).FirstOrDefaultAsync(ct);
+            if (afterName is null) return Outcome<Page<ResidentSummary>>.Invalid("after", "is not a cursor from a previous page");
             residents = residents.Where(r => string.Compare(r.Name, afterName) > 0 || (r.Name == afterName && r.Id > afterId));
         }
         rows = await residents.OrderBy(r => r.Name).ThenBy(r => r.Id).Take(limit + 1).ToListAsync(ct);
-        return Outcome<Page<ResidentSummary>>.Ok(ToPage(rows, limit, r => $"{r.Id.ToString(CultureInfo.InvariantCulture)}:{r.Name}"));
+        return Outcome<Page<ResidentSummary>>.Ok(ToPage(rows, limit));
     }
 
-    private Page<ResidentSummary> ToPage(List<Resident> rows, int limit, Func<Resident, string> cursor)
+    private Page<ResidentSummary> ToPage(List<Resident> rows, int limit)
     {
         var hasMore = rows.Count > limit;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
-        return new Page<ResidentSummary>(rows.Select(ToSummary).ToList(), hasMore ? cursor(rows[^1]) : null);
-    }
-
-    private static bool TryParseNameCursor(string cursor, out string name, out long id)
-    {
-        var colon = cursor.IndexOf(':');
-        name = colon > 0 ? cursor[(colon + 1)..] : "";
-        id = 0;
-        return colon > 0 && long.TryParse(cursor.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out id);
+        return new Page<ResidentSummary>(rows.Select(ToSummary).ToList(), hasMore ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null);
     }
 
     public async Task<ResidentDetail?> GetAsync(long id, CancellationToken ct = default)
