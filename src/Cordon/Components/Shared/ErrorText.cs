@@ -65,6 +65,8 @@ public static partial class ErrorText
         (UserNameTaken(), "Msg_UserNameTaken"),
         (PasswordLength(), "Msg_PasswordLength"),
         (UserNameInvalid(), "Msg_UserNameInvalid"),
+        (CsvOpenQuote(), "Msg_CsvOpenQuote"),
+        (CsvStrayQuote(), "Msg_CsvStrayQuote"),
     ];
 
     /// <summary>The message in the current UI language.</summary>
@@ -75,7 +77,8 @@ public static partial class ErrorText
         {
             var match = pattern.Match(message);
             if (!match.Success) continue;
-            var args = match.Groups.Values.Skip(1).Select(g => (object)g.Value).ToArray();
+            // A part may be a message itself ("is not valid CSV: a quoted field … is never closed").
+            var args = match.Groups.Values.Skip(1).Select(g => (object)Localize(t, g.Value)).ToArray();
             return Found(t[patternKey, args]) ?? message;
         }
         return message;
@@ -129,6 +132,12 @@ public static partial class ErrorText
 
     [GeneratedRegex(@"^Passwords must be at least (\d+) characters\.$")]
     private static partial Regex PasswordLength();
+
+    [GeneratedRegex(@"^a quoted field that starts on row (\d+) is never closed$")]
+    private static partial Regex CsvOpenQuote();
+
+    [GeneratedRegex(@"^a quote inside an unquoted field on row (\d+)$")]
+    private static partial Regex CsvStrayQuote();
 
     [GeneratedRegex(@"^Username '(.*)' is invalid, can only contain letters or digits\.$")]
     private static partial Regex UserNameInvalid();
