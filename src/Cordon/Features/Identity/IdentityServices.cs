@@ -50,7 +50,10 @@ public static class IdentityServices
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.RegistryEditor, p => p.RequireRole(Roles.RegistryEditors))
-            .AddPolicy(Policies.Resident, p => p.RequireRole(Roles.Resident));
+            .AddPolicy(Policies.Resident, p => p.RequireRole(Roles.Resident))
+            .AddPolicy(Policies.Sampling, p => p.RequireRole(Roles.SamplingStaff, Roles.Admin))
+            .AddPolicy(Policies.Lab, p => p.RequireRole(Roles.LabTechnician, Roles.Admin))
+            .AddPolicy(Policies.TestingManager, p => p.RequireRole(Roles.Commander, Roles.Admin));
         builder.Services.AddScoped<UserAdministration>();
         builder.Services.AddScoped<LoginAudit>();
         return builder;
@@ -84,6 +87,12 @@ public static class Policies
     public const string Admin = nameof(Admin);
     public const string RegistryEditor = nameof(RegistryEditor);
     public const string Resident = nameof(Resident);
+    /// <summary>Scan tubes and personal codes, box tubes, hand boxes over (采样人员).</summary>
+    public const string Sampling = nameof(Sampling);
+    /// <summary>Receive boxes, enter and import results (检测机构).</summary>
+    public const string Lab = nameof(Lab);
+    /// <summary>Manage sampling sites and open/close screening rounds (指挥部).</summary>
+    public const string TestingManager = nameof(TestingManager);
 }
 
 /// <summary>Puts the jurisdiction into the principal so every query can filter by it without a lookup.</summary>

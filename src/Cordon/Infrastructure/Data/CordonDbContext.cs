@@ -1,6 +1,7 @@
 using Cordon.Features.Audit;
 using Cordon.Features.Identity;
 using Cordon.Features.Registry;
+using Cordon.Features.Testing;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -13,6 +14,23 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     public DbSet<Resident> Residents => Set<Resident>();
     public DbSet<Venue> Venues => Set<Venue>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<SamplingSite> SamplingSites => Set<SamplingSite>();
+    public DbSet<SiteStaff> SiteStaff => Set<SiteStaff>();
+    public DbSet<SiteSlot> SiteSlots => Set<SiteSlot>();
+    public DbSet<Appointment> Appointments => Set<Appointment>();
+    public DbSet<SamplingCode> SamplingCodes => Set<SamplingCode>();
+    public DbSet<Tube> Tubes => Set<Tube>();
+    public DbSet<TubeMember> TubeMembers => Set<TubeMember>();
+    public DbSet<TransportBox> TransportBoxes => Set<TransportBox>();
+    public DbSet<Lab> Labs => Set<Lab>();
+    public DbSet<PersonResult> PersonResults => Set<PersonResult>();
+    public DbSet<RetestOrder> RetestOrders => Set<RetestOrder>();
+    public DbSet<CaseCandidate> CaseCandidates => Set<CaseCandidate>();
+    public DbSet<ResultImport> ResultImports => Set<ResultImport>();
+    public DbSet<ScreeningRound> ScreeningRounds => Set<ScreeningRound>();
+    public DbSet<ScreeningRoundArea> ScreeningRoundAreas => Set<ScreeningRoundArea>();
+    public DbSet<KeyGroupTestingRule> KeyGroupTestingRules => Set<KeyGroupTestingRule>();
+    public DbSet<AntigenReport> AntigenReports => Set<AntigenReport>();
 
     internal bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -23,6 +41,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         builder.ApplyConfiguration(new ResidentConfiguration());
         builder.ApplyConfiguration(new VenueConfiguration());
         builder.ApplyConfiguration(new AuditEntryConfiguration());
+        builder.AddTestingModel();
         builder.Entity<CordonUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(100);
