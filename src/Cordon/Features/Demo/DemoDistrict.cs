@@ -74,7 +74,12 @@ public sealed partial class DemoDistrict(
         db.ChangeTracker.Clear();
         progress($"venues: {await db.Venues.CountAsync(ct)}");
 
+        await DemoTesting.SeedAsync(db, areas, now, ct);
+        db.ChangeTracker.Clear();
+        progress($"testing: {await db.SamplingSites.CountAsync(ct)} sampling sites, {await db.Labs.CountAsync(ct)} labs, key-group testing intervals");
+
         await CreateAccountsAsync(ct);
+        await DemoTesting.AssignSamplerAsync(db, ct);
         progress($"staff and resident accounts: {Accounts.Length} (password {Password})");
         LogSeeded(log, loaded, clock.GetElapsedTime(started).TotalSeconds);
         return true;
