@@ -12,7 +12,7 @@ public static class Capabilities
     [
         new("Dashboard", "", "📊", true, AllStaff),
         new("Registry", "residents", "🏘", true, AllStaff),
-        new("Testing", "coming/testing", "🧪", false, AllStaff),
+        new("Testing", "testing/sites", "🧪", true, AllStaff),
         new("HealthCodes", "coming/health-codes", "🟩", false, AllStaff),
         new("Tracing", "coming/tracing", "🔎", false, AllStaff),
         new("Quarantine", "coming/quarantine", "🏨", false, AllStaff),
