@@ -2,7 +2,6 @@
 -- tubes and members, transport boxes, labs, results, retests, case candidates, screening rounds, antigen reports.
 -- Generated from the EF model with 'cordon schema-script' (statements not in 0001), then reviewed.
 
-Using launch settings from /work/main/src/Cordon/Properties/launchSettings.json...
 CREATE TABLE "AntigenReports" (
     "Id" INTEGER NOT NULL CONSTRAINT "PK_AntigenReports" PRIMARY KEY AUTOINCREMENT,
     "ResidentId" INTEGER NOT NULL,
