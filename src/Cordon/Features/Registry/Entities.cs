@@ -95,7 +95,8 @@ public sealed class Venue
 
 public static partial class PhoneNumber
 {
-    [GeneratedRegex(@"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
+    // [0-9], not \d (which also matches full-width and other Unicode digits), and \z, not $ (which allows a trailing newline).
+    [GeneratedRegex(@"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\z")]
     private static partial Regex Pattern();
 
     public static bool IsValid(string? phone) => phone is not null && Pattern().IsMatch(phone);
