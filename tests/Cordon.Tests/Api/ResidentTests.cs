@@ -71,6 +71,17 @@ public abstract class ResidentTests(CordonApp app) : AppTests(app)
     }
 
     [SkippableFact]
+    public async Task A_name_beginning_with_a_rare_character_beyond_the_basic_plane_is_found_by_that_character()
+    {
+        // U+203FF is a surrogate pair ending in \uDFFF: the prefix range must not end in half a character.
+        var rare = await App.CreateResident("worker", TestData.Resident(CordonApp.BuildingA, "\U000203FF" + TestData.NewTag()));
+        var next = await App.CreateResident("worker", TestData.Resident(CordonApp.BuildingA, "\U00020400" + TestData.NewTag()));
+
+        (await App.SearchAll("worker", "\U000203FF")).Select(r => r.Id).ShouldBe([rare.Id]);
+        (await App.SearchAll("worker", "\U00020400")).Select(r => r.Id).ShouldBe([next.Id]);
+    }
+
+    [SkippableFact]
     public async Task Name_search_pages_follow_the_cursor_without_repeating_or_losing_anyone_even_with_equal_names()
     {
         var prefix = TestData.NewNamePrefix();

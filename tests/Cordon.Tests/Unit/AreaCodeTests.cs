@@ -92,17 +92,26 @@ public class AreaCodeTests
     [InlineData("a", "b")]
     [InlineData("张", "弡")]
     [InlineData("测试", "测诖")]
-    public void The_upper_bound_of_a_prefix_is_the_prefix_with_its_last_character_incremented(string prefix, string upper) =>
+    [InlineData("\U000203FF", "\U00020400")] // a pair ending in \uDFFF: the next code point, not a lone surrogate
+    [InlineData("张\U0002003E", "张\U0002003F")]
+    [InlineData("\uD7FF", "\uE000")] // the surrogate range holds no code points
+    [InlineData("a\uFFFF", "a\U00010000")]
+    public void The_upper_bound_of_a_prefix_is_the_prefix_with_its_last_code_point_incremented(string prefix, string upper) =>
         Prefix.UpperBound(prefix).ShouldBe(upper);
 
     [Theory]
     [InlineData("9901", new[] { "9901", "990100", "990102001001001", "9901\uffff" }, new[] { "9900", "99009", "9902", "99020", "990" })]
-    [InlineData("张", new[] { "张", "张三", "张小三", "张\uffff" }, new[] { "弡", "弡三", "强", "" })]
+    [InlineData("张", new[] { "张", "张三", "张小三", "张\uffff", "张\U0002003E" }, new[] { "弡", "弡三", "强", "" })]
     [InlineData("13800", new[] { "13800", "13800138000" }, new[] { "1380", "13801000000", "13799999999" })]
+    [InlineData("\U000203FF", new[] { "\U000203FF", "\U000203FF明", "\U000203FF\U000203FF" }, new[] { "\U000203FE", "\U00020400", "\uE000", "\uFFFF", "明" })]
+    [InlineData("李\uFFFF", new[] { "李\uFFFF", "李\uFFFF明" }, new[] { "李\U00010000", "李\U000203FF", "李\uFFFE" })]
     public void The_range_from_a_prefix_to_its_upper_bound_holds_exactly_the_strings_that_start_with_it(string prefix, string[] inside, string[] outside)
     {
         var upper = Prefix.UpperBound(prefix);
-        bool InRange(string s) => string.CompareOrdinal(s, prefix) >= 0 && string.CompareOrdinal(s, upper) < 0;
+        // As SQLite (BINARY) and PostgreSQL (COLLATE "C") compare: the UTF-8 bytes, which a lone surrogate cannot have.
+        var strict = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+        int Compare(string a, string b) => strict.GetBytes(a).AsSpan().SequenceCompareTo(strict.GetBytes(b));
+        bool InRange(string s) => Compare(s, prefix) >= 0 && Compare(s, upper) < 0;
 
         foreach (var s in inside) InRange(s).ShouldBeTrue($"'{s}' starts with '{prefix}'");
         foreach (var s in outside) InRange(s).ShouldBeFalse($"'{s}' does not start with '{prefix}'");

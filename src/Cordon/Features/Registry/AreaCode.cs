@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Cordon.Features.Registry;
 
 public enum AreaLevel
@@ -55,7 +57,11 @@ public static class Prefix
     public static string UpperBound(string prefix)
     {
         if (prefix.Length == 0) throw new ArgumentException("An empty prefix has no upper bound.", nameof(prefix));
-        var last = prefix[^1];
-        return last == char.MaxValue ? prefix + char.MaxValue : prefix[..^1] + (char)(last + 1);
+        // Both databases compare UTF-8 bytes, i.e. code points: increment the last code point (a surrogate pair is one,
+        // the surrogate range is skipped). Incrementing the last UTF-16 unit made "\uD840\uDFFF" (U+203FF) end in a lone
+        // surrogate, which PostgreSQL refused (500) and SQLite mangled (nothing found).
+        var end = prefix.Length > 1 && char.IsSurrogatePair(prefix[^2], prefix[^1]) ? prefix.Length - 2 : prefix.Length - 1;
+        if (!Rune.TryGetRuneAt(prefix, end, out var last) || last.Value == 0x10FFFF) return prefix + "\U0010FFFF";
+        return prefix[..end] + new Rune(last.Value + 1 == 0xD800 ? 0xE000 : last.Value + 1).ToString();
     }
 }
