@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Cordon.Features.Demo;
 using Cordon.Features.Identity;
+using Cordon.Features.Registry;
 using Cordon.Tests.Support;
 
 namespace Cordon.Tests.Api;
@@ -52,6 +53,28 @@ public abstract class UserTests(CordonApp app) : AppTests(app)
         var response = await client.PostAsJsonAsync("/api/v1/users", NewUser(DemoDistrict.CityCode, Roles.Admin), Json.Options);
 
         await response.ShouldBeValidationProblem("jurisdictionCode");
+    }
+
+    [SkippableFact]
+    public async Task A_district_admin_can_link_a_resident_account_only_to_a_resident_of_their_district()
+    {
+        // Another district of the city, with one resident, created by the city admin.
+        using var cityAdmin = await App.ClientFor("admin");
+        var district = new AreaInput("990103", "测试二区", DemoDistrict.CityCode, null, null, null);
+        await (await cityAdmin.PostAsJsonAsync("/api/v1/areas", district, Json.Options)).ShouldHaveStatus(HttpStatusCode.Created);
+        var elsewhere = await App.CreateResident("admin", TestData.Resident("990103"));
+        var inside = await App.CreateResident("admin", TestData.Resident(CordonApp.BuildingA));
+        var districtAdmin = await App.CreateUser(Roles.Admin, "990102");
+        using var client = await App.ClientFor(districtAdmin.UserName);
+
+        var foreign = await client.PostAsJsonAsync("/api/v1/users", NewUser(CordonApp.CommunityA, Roles.Resident) with { ResidentId = elsewhere.Id }, Json.Options);
+        await foreign.ShouldBeValidationProblem("residentId");
+        var unknown = await client.PostAsJsonAsync("/api/v1/users", NewUser(CordonApp.CommunityA, Roles.Resident) with { ResidentId = 987_654_321 }, Json.Options);
+        await unknown.ShouldBeValidationProblem("residentId");
+
+        var own = await client.PostAsJsonAsync("/api/v1/users", NewUser(CordonApp.CommunityA, Roles.Resident) with { ResidentId = inside.Id }, Json.Options);
+        await own.ShouldHaveStatus(HttpStatusCode.Created);
+        (await own.ReadAs<UserDto>()).ResidentId.ShouldBe(inside.Id);
     }
 
     [SkippableFact]

@@ -45,8 +45,13 @@ public sealed class UserAdministration(
         {
             if ((!allowAnyJurisdiction && !currentUser.CanSee(jurisdiction)) || !await db.Areas.AnyAsync(a => a.Code == jurisdiction, ct))
                 return Outcome<UserDto>.Invalid("jurisdictionCode", "is not a known area in your jurisdiction");
-            if (input.ResidentId is { } residentId && !await db.Residents.AnyAsync(r => r.Id == residentId, ct))
-                return Outcome<UserDto>.Invalid("residentId", "is not a registered resident");
+            if (input.ResidentId is { } residentId)
+            {
+                // Linking an account to a person gives it that person's data: only a resident inside the admin's jurisdiction.
+                var resident = db.Residents.Where(r => r.Id == residentId);
+                if (!allowAnyJurisdiction) resident = resident.WhereStartsWith(r => r.AreaCode, currentUser.JurisdictionPrefix);
+                if (!await resident.AnyAsync(ct)) return Outcome<UserDto>.Invalid("residentId", "is not a registered resident in your jurisdiction");
+            }
         }
         if (await users.FindByNameAsync(input.UserName!) is not null) return Outcome<UserDto>.Conflict($"The user name {input.UserName} is taken.");
 
