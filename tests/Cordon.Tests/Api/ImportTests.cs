@@ -74,6 +74,28 @@ public abstract class ImportTests(CordonApp app) : AppTests(app)
     }
 
     [SkippableFact]
+    public async Task The_same_file_sent_several_times_at_once_imports_each_resident_once_and_never_fails_with_500()
+    {
+        // A client that times out on a large file and retries while the first upload is still being saved.
+        var phonePrefix = TestData.NewPhonePrefix();
+        var csv = TestData.ResidentsCsv(Enumerable.Range(0, 5).Select(i => TestData.Resident(CordonApp.BuildingA, phone: phonePrefix + i)).ToArray());
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ImportAsync(csv)));
+
+        foreach (var response in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            // The ones that lost the race say so and may simply be sent again.
+            await response.ShouldBeProblem(HttpStatusCode.Conflict);
+        }
+        var reports = await Task.WhenAll(responses.Where(r => r.StatusCode == HttpStatusCode.OK).Select(r => r.ReadAs<ImportReport>()));
+        reports.ShouldNotBeEmpty();
+        reports.Sum(r => r.Created).ShouldBe(5);
+        (await App.SearchAll("worker", phonePrefix)).Count.ShouldBe(5);
+        var again = await (await ImportAsync(csv)).ReadAs<ImportReport>();
+        (again.Created, again.Unchanged).ShouldBe((0, 5));
+    }
+
+    [SkippableFact]
     public async Task A_corrected_row_in_a_re_sent_file_updates_the_resident_it_names()
     {
         var phonePrefix = TestData.NewPhonePrefix();

@@ -99,7 +99,7 @@ public sealed class RegistryImport(
             resident.UpdatedAt = now;
             updated++;
         }
-        await db.SaveChangesAsync(ct);
+        if (!await TrySaveAsync(db, ct)) return ConcurrentChange();
         return Outcome<ImportReport>.Ok(new ImportReport(rows.Count, created, updated, unchanged, errors.Select(e => e.Row).Distinct().Count(), errors));
     }
 
@@ -173,9 +173,30 @@ public sealed class RegistryImport(
             venue.UpdatedAt = now;
             updated++;
         }
-        await db.SaveChangesAsync(ct);
+        if (!await TrySaveAsync(db, ct)) return ConcurrentChange();
         return Outcome<ImportReport>.Ok(new ImportReport(rows.Count, created, updated, unchanged, errors.Select(e => e.Row).Distinct().Count(), errors));
     }
+
+    /// <summary>
+    /// Saves in one transaction; false when another import (typically the same file, retried while the first was still
+    /// saving) inserted the same records first. Nothing of this file is then saved and sending it again is safe.
+    /// </summary>
+    private static async Task<bool> TrySaveAsync(CordonDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (e.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 } // SQLITE_CONSTRAINT_UNIQUE
+                                              or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            return false;
+        }
+    }
+
+    private static Outcome<ImportReport> ConcurrentChange() => Outcome<ImportReport>.Conflict(
+        "Some of these records were saved by another import at the same moment (for example this file, sent twice); nothing from this file was saved. Send it again.");
 
     private static Outcome<ImportReport> Rejected(List<ImportRowError> errors)
     {
