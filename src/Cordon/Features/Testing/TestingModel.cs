@@ -62,7 +62,8 @@ internal static class TestingModel
             // A person can be in one open tube at a time.
             member.HasIndex(m => m.ResidentId).IsUnique().HasFilter("\"InOpenTube\"").HasDatabaseName("IX_TubeMembers_ResidentId_Open");
             member.HasIndex(m => new { m.ResidentId, m.SampledAt });
-            member.HasIndex(m => new { m.AreaCode, m.SampledAt });
+            // Coverage of a round counts distinct residents sampled per area in a window from this index alone (index-only scan).
+            member.HasIndex(m => new { m.AreaCode, m.SampledAt, m.ResidentId });
             member.Property(m => m.AreaCode).HasMaxLength(15).PrefixSearchable();
             member.Property(m => m.SampledBy).HasMaxLength(256);
             member.HasOne<Tube>().WithMany().HasForeignKey(m => m.TubeId).OnDelete(DeleteBehavior.Cascade);
@@ -86,7 +87,8 @@ internal static class TestingModel
         {
             result.HasIndex(r => new { r.ResidentId, r.ReleasedAt });
             result.HasIndex(r => new { r.TubeId, r.ResidentId }).IsUnique();
-            result.HasIndex(r => new { r.AreaCode, r.SampledAt });
+            // Coverage counts distinct residents resulted and positive per area in a window from this index alone.
+            result.HasIndex(r => new { r.AreaCode, r.SampledAt, r.ResidentId, r.Kind });
             result.Property(r => r.AreaCode).HasMaxLength(15).PrefixSearchable();
         });
         builder.Entity<RetestOrder>(order =>
@@ -124,7 +126,9 @@ internal static class TestingModel
         builder.Entity<KeyGroupTestingRule>(rule => rule.HasKey(r => r.KeyGroup));
         builder.Entity<AntigenReport>(report =>
         {
-            report.HasIndex(r => new { r.ResidentId, r.TakenAt });
+            // One report per test: a retried report (same person, same time taken) is recognised, not duplicated.
+            report.HasIndex(r => new { r.ResidentId, r.TakenAt }).IsUnique();
+            report.HasIndex(r => new { r.AreaCode, r.Id });
             report.Property(r => r.AreaCode).HasMaxLength(15).PrefixSearchable();
             report.Property(r => r.Photo).HasMaxLength(400_000);
         });

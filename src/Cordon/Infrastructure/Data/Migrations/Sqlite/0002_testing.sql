@@ -182,7 +182,9 @@ CREATE TABLE "TubeMembers" (
     CONSTRAINT "FK_TubeMembers_Tubes_TubeId" FOREIGN KEY ("TubeId") REFERENCES "Tubes" ("Id") ON DELETE CASCADE
 );
 
-CREATE INDEX "IX_AntigenReports_ResidentId_TakenAt" ON "AntigenReports" ("ResidentId", "TakenAt");
+CREATE INDEX "IX_AntigenReports_AreaCode_Id" ON "AntigenReports" ("AreaCode", "Id");
+
+CREATE UNIQUE INDEX "IX_AntigenReports_ResidentId_TakenAt" ON "AntigenReports" ("ResidentId", "TakenAt");
 
 CREATE UNIQUE INDEX "IX_Appointments_ResidentId_Day" ON "Appointments" ("ResidentId", "Day") WHERE "Status" = 1;
 
@@ -192,7 +194,7 @@ CREATE INDEX "IX_CaseCandidates_AreaCode_Status" ON "CaseCandidates" ("AreaCode"
 
 CREATE UNIQUE INDEX "IX_CaseCandidates_TubeId" ON "CaseCandidates" ("TubeId");
 
-CREATE INDEX "IX_PersonResults_AreaCode_SampledAt" ON "PersonResults" ("AreaCode", "SampledAt");
+CREATE INDEX "IX_PersonResults_AreaCode_SampledAt_ResidentId_Kind" ON "PersonResults" ("AreaCode", "SampledAt", "ResidentId", "Kind");
 
 CREATE INDEX "IX_PersonResults_ResidentId_ReleasedAt" ON "PersonResults" ("ResidentId", "ReleasedAt");
 
@@ -218,7 +220,7 @@ CREATE UNIQUE INDEX "IX_TransportBoxes_Code" ON "TransportBoxes" ("Code");
 
 CREATE INDEX "IX_TransportBoxes_LabId_Status" ON "TransportBoxes" ("LabId", "Status");
 
-CREATE INDEX "IX_TubeMembers_AreaCode_SampledAt" ON "TubeMembers" ("AreaCode", "SampledAt");
+CREATE INDEX "IX_TubeMembers_AreaCode_SampledAt_ResidentId" ON "TubeMembers" ("AreaCode", "SampledAt", "ResidentId");
 
 CREATE UNIQUE INDEX "IX_TubeMembers_ResidentId_Open" ON "TubeMembers" ("ResidentId") WHERE "InOpenTube";
 
