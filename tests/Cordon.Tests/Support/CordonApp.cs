@@ -27,7 +27,10 @@ public abstract class CordonApp : IAsyncLifetime
     public const string BuildingA = "990102001001001";
     public const string BuildingB = "990102001002001";
 
-    private readonly ConcurrentDictionary<string, string> _tokens = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _tokens = new();
+    // Password hashing is deliberately slow: a test that signs in hundreds of users at once would starve the host
+    // (and its database connections) of CPU. A few sign-ins at a time is as fast and keeps the host healthy.
+    private readonly SemaphoreSlim _signIns = new(4);
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("cordon-tests-").FullName;
     private CordonHostFactory? _factory;
 
@@ -70,6 +73,7 @@ public abstract class CordonApp : IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
+        _signIns.Dispose();
         await DropDatabaseAsync();
         try
         {
@@ -87,8 +91,18 @@ public abstract class CordonApp : IAsyncLifetime
     /// <summary>A client signed in (bearer token) as a demo user or any user created with the demo password.</summary>
     public async Task<HttpClient> ClientFor(string userName, string password = DemoDistrict.Password)
     {
-        var token = _tokens.TryGetValue(userName, out var cached) ? cached : await SignInAsync(userName, password);
-        _tokens[userName] = token;
+        // One sign-in per user, shared by concurrent callers; a failed one is forgotten so that it can be retried.
+        var signIn = _tokens.GetOrAdd(userName, _ => new Lazy<Task<string>>(() => SignInAsync(userName, password)));
+        string token;
+        try
+        {
+            token = await signIn.Value;
+        }
+        catch
+        {
+            _tokens.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(userName, signIn));
+            throw;
+        }
         var client = Anonymous();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
@@ -96,11 +110,19 @@ public abstract class CordonApp : IAsyncLifetime
 
     private async Task<string> SignInAsync(string userName, string password)
     {
-        using var client = Anonymous();
-        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName, password });
-        await response.ShouldHaveStatus(System.Net.HttpStatusCode.OK);
-        var body = await response.ReadJson();
-        return body.GetProperty("accessToken").GetString()!;
+        await _signIns.WaitAsync();
+        try
+        {
+            using var client = Anonymous();
+            var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName, password });
+            await response.ShouldHaveStatus(System.Net.HttpStatusCode.OK);
+            var body = await response.ReadJson();
+            return body.GetProperty("accessToken").GetString()!;
+        }
+        finally
+        {
+            _signIns.Release();
+        }
     }
 
     /// <summary>Registers a resident through the API as <paramref name="userName"/> and returns it (masked, as the API answers).</summary>
