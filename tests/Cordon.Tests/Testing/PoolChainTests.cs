@@ -14,14 +14,22 @@ namespace Cordon.Tests.Testing;
 public abstract class PoolChainTests(CordonApp app) : AppTests(app)
 {
     [SkippableFact]
-    public async Task A_positive_pool_flags_all_members_and_a_negative_single_tube_retest_clears_one_of_them()
+    public async Task A_booked_positive_pool_flags_all_members_and_a_negative_single_tube_retest_clears_one_of_them()
     {
         var people = await App.RegisterPeople(10);
         var residents = new List<HttpClient>();
         foreach (var person in people) residents.Add(await App.ResidentClient(person));
         var labId = await App.FirstLab();
         using var sampler = await App.ClientFor("sampler");
-        var siteId = await App.SamplerSite();
+
+        // A site open all day, the demo sampler assigned to it; one of the ten books the current slot.
+        var site = await App.CreateSite();
+        var siteId = site.Id;
+        using (var commander = await App.ClientFor("commander"))
+        {
+            await (await commander.PostAsJsonAsync($"/api/v1/sites/{siteId}/staff", new SiteStaffInput("sampler"), Json.Options)).ShouldHaveStatus(HttpStatusCode.OK);
+        }
+        var appointment = await BookTodayIfASlotIsLeft(residents[3], site);
 
         // The sampler opens a 10-in-1 tube and scans ten people; the tenth closes it.
         var pool = SamplingKit.NewCode("POOL");
@@ -36,9 +44,14 @@ public abstract class PoolChainTests(CordonApp app) : AppTests(app)
         tube.Status.ShouldBe(TubeStatus.Closed);
         tube.CollectedAt.ShouldNotBeNull();
         (await residents[3].MyResults()).Awaiting.ShouldHaveSingleItem().PoolSize.ShouldBe(10);
+        if (appointment is not null)
+        {
+            var mine = await residents[3].GetFromJsonAsync<MyAppointmentDto>($"/api/v1/me/appointments/{appointment.Id}", Json.Options);
+            mine!.Status.ShouldBe(AppointmentStatus.Sampled);
+        }
 
         // Box → hand-over → lab receipt: every stage is stamped on the tube.
-        var box = await App.DeliverToLab(labId, pool);
+        var box = await App.DeliverToLabFrom(siteId, labId, pool);
         box.Status.ShouldBe(BoxStatus.Received);
         var received = await App.Tube(pool);
         received.Status.ShouldBe(TubeStatus.Received);
@@ -213,6 +226,20 @@ public abstract class PoolChainTests(CordonApp app) : AppTests(app)
         (await worker2.GetFromJsonAsync<TurnaroundReport>("/api/v1/testing/turnaround", Json.Options))!.Sites.ShouldNotContain(s => s.Id == siteId);
         var tooLong = await commander.GetAsync("/api/v1/testing/turnaround?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z");
         await tooLong.ShouldBeValidationProblem("from");
+    }
+
+    /// <summary>
+    /// Books the slot under way at the site (or the next one when this one ends within seconds). Sampling marks only
+    /// an appointment of today, so in the last minutes of the day, when no slot is left, the test samples a walk-in.
+    /// </summary>
+    private async Task<MyAppointmentDto?> BookTodayIfASlotIsLeft(HttpClient resident, SiteDetail site)
+    {
+        var city = App.City();
+        var local = city.LocalNow;
+        var start = local.Date.AddMinutes(Math.Floor(local.TimeOfDay.TotalMinutes / site.SlotMinutes) * site.SlotMinutes);
+        if (start.AddMinutes(site.SlotMinutes) - local < TimeSpan.FromSeconds(15)) start = start.AddMinutes(site.SlotMinutes);
+        if (start.Date != local.Date || start.TimeOfDay >= new TimeSpan(23, 55, 0)) return null;
+        return await resident.BookOk(site.Id, city.ToUtc(start));
     }
 }
 

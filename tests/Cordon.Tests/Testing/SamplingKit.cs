@@ -56,12 +56,12 @@ public static class SamplingKit
         return await app.ClientFor(userName);
     }
 
-    /// <summary>The site the demo sampler works at.</summary>
+    /// <summary>The demo site the demo sampler works at (the first one; tests may assign the sampler to more).</summary>
     public static async Task<int> SamplerSite(this CordonApp app)
     {
         using var sampler = await app.ClientFor("sampler");
         var sites = await sampler.GetFromJsonAsync<List<SamplerSite>>("/api/v1/sampling/sites", Json.Options);
-        return sites!.First().Id;
+        return sites!.Min(s => s.Id);
     }
 
     /// <summary>The first demo lab (inside the demo lab technician's jurisdiction).</summary>
@@ -123,12 +123,16 @@ public static class SamplingKit
     }
 
     /// <summary>Boxes the tubes at the sampler's site, hands the box to the lab and has the lab receive it.</summary>
-    public static async Task<BoxDto> DeliverToLab(this CordonApp app, int labId, params string[] barcodes)
+    public static async Task<BoxDto> DeliverToLab(this CordonApp app, int labId, params string[] barcodes) =>
+        await app.DeliverToLabFrom(await app.SamplerSite(), labId, barcodes);
+
+    /// <summary>Boxes the tubes at a site of the sampler, hands the box to the lab and has the lab receive it.</summary>
+    public static async Task<BoxDto> DeliverToLabFrom(this CordonApp app, int siteId, int labId, params string[] barcodes)
     {
         var code = NewCode("BOX");
         using (var sampler = await app.ClientFor("sampler"))
         {
-            var created = await sampler.PostAsJsonAsync("/api/v1/boxes", new CreateBoxInput(code, await app.SamplerSite()), Json.Options);
+            var created = await sampler.PostAsJsonAsync("/api/v1/boxes", new CreateBoxInput(code, siteId), Json.Options);
             await created.ShouldHaveStatus(HttpStatusCode.Created);
             foreach (var barcode in barcodes)
                 await (await sampler.PostAsJsonAsync($"/api/v1/boxes/{code}/tubes", new BoxTubeInput(barcode), Json.Options)).ShouldHaveStatus(HttpStatusCode.OK);
