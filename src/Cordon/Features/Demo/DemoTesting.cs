@@ -25,22 +25,42 @@ internal static class DemoTesting
             var firstCommunity = areas.First(a => a.ParentCode == street.Code);
             sites.Add(new SamplingSite
             {
-                Name = $"{street.Name[..^2]}便民核酸采样点", AreaCode = firstCommunity.Code, Address = $"{street.Name[..^2]}文化广场",
-                Latitude = firstCommunity.Latitude, Longitude = firstCommunity.Longitude, Kind = SiteKind.Fixed,
-                SlotMinutes = 30, CapacityPerSlot = 60, OpeningHours = "Mon-Sun 07:00-12:00,13:30-20:00", CreatedAt = now,
+                Name = $"{street.Name[..^2]}便民核酸采样点",
+                AreaCode = firstCommunity.Code,
+                Address = $"{street.Name[..^2]}文化广场",
+                Latitude = firstCommunity.Latitude,
+                Longitude = firstCommunity.Longitude,
+                Kind = SiteKind.Fixed,
+                SlotMinutes = 30,
+                CapacityPerSlot = 60,
+                OpeningHours = "Mon-Sun 07:00-12:00,13:30-20:00",
+                CreatedAt = now,
             });
         }
         var (first, second) = (streets[0], streets[1]);
         sites.Add(new SamplingSite
         {
-            Name = "体育中心临时采样点", AreaCode = areas.First(a => a.ParentCode == second.Code).Code, Address = "体育中心东广场",
-            Latitude = second.Latitude, Longitude = second.Longitude, Kind = SiteKind.Temporary,
-            SlotMinutes = 20, CapacityPerSlot = 120, OpeningHours = "Mon-Sun 06:00-22:00", CreatedAt = now,
+            Name = "体育中心临时采样点",
+            AreaCode = areas.First(a => a.ParentCode == second.Code).Code,
+            Address = "体育中心东广场",
+            Latitude = second.Latitude,
+            Longitude = second.Longitude,
+            Kind = SiteKind.Temporary,
+            SlotMinutes = 20,
+            CapacityPerSlot = 120,
+            OpeningHours = "Mon-Sun 06:00-22:00",
+            CreatedAt = now,
         });
         sites.Add(new SamplingSite
         {
-            Name = $"{first.Name[..^2]}上门采样队", AreaCode = first.Code, Address = $"{first.Name}办事处",
-            Kind = SiteKind.Mobile, SlotMinutes = 60, CapacityPerSlot = 15, OpeningHours = "Mon-Sun 08:00-18:00", CreatedAt = now,
+            Name = $"{first.Name[..^2]}上门采样队",
+            AreaCode = first.Code,
+            Address = $"{first.Name}办事处",
+            Kind = SiteKind.Mobile,
+            SlotMinutes = 60,
+            CapacityPerSlot = 15,
+            OpeningHours = "Mon-Sun 08:00-18:00",
+            CreatedAt = now,
         });
         db.SamplingSites.AddRange(sites);
         db.Labs.AddRange(
