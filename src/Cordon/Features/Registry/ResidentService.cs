@@ -78,7 +78,9 @@ public sealed class ResidentService(
                 return Outcome<Page<ResidentSummary>>.Invalid("after", "is not a cursor from a previous page");
             var afterName = await db.Residents.Where(r => r.Id == afterId).Select(r => r.Name).FirstOrDefaultAsync(ct);
             if (afterName is null) return Outcome<Page<ResidentSummary>>.Invalid("after", "is not a cursor from a previous page");
-            residents = residents.Where(r => string.Compare(r.Name, afterName) > 0 || (r.Name == afterName && r.Id > afterId));
+            // (Name, Id) > (afterName, afterId), with "Name >= afterName" on its own so that it bounds the index range.
+            // The bare OR let PostgreSQL plan a BitmapOr that read and sorted every row of the prefix (35 ms at 1 M residents).
+            residents = residents.Where(r => string.Compare(r.Name, afterName) >= 0 && (string.Compare(r.Name, afterName) > 0 || r.Id > afterId));
         }
         rows = await residents.OrderBy(r => r.Name).ThenBy(r => r.Id).Take(limit + 1).ToListAsync(ct);
         return Outcome<Page<ResidentSummary>>.Ok(ToPage(rows, limit));
