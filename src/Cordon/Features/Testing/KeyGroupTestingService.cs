@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cordon.Features.Registry;
 using Cordon.Infrastructure.Data;
 using Cordon.Infrastructure.Security;
@@ -58,7 +57,7 @@ public sealed class KeyGroupTestingService(
 
     /// <summary>
     /// Members of key groups inside the user's jurisdiction (and <paramref name="area"/>, and <paramref name="keyGroup"/>
-    /// when given) whose periodic test is overdue; keyset-paged by resident id.
+    /// when given) whose periodic test is overdue; building by building (keyset on area code and resident id).
     /// </summary>
     public async Task<Outcome<Page<OverdueMember>>> OverdueAsync(string? area, string? keyGroup, string? after, int limit, CancellationToken ct = default)
     {
@@ -66,30 +65,23 @@ public sealed class KeyGroupTestingService(
         if (area is not null && !AreaCode.IsWellFormed(area)) return Outcome<Page<OverdueMember>>.Invalid("area", "is not a 6, 9, 12 or 15-digit area code");
         KeyGroup? group = null;
         if (keyGroup is not null && (group = ParseGroup(keyGroup)) is null) return Outcome<Page<OverdueMember>>.Invalid("keyGroup", "is not a known key group");
-        long afterId = 0;
-        if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out afterId))
-            return Outcome<Page<OverdueMember>>.Invalid("after", "is not a cursor from a previous page");
+        if (!ResidentCursor.TryParse(after, out var cursor)) return Outcome<Page<OverdueMember>>.Invalid("after", "is not a cursor from a previous page");
         if (area is not null && !user.CanSee(area)) return Outcome<Page<OverdueMember>>.NotFound();
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await factory.CreateDbContextAsync(ct);
         var rules = await db.KeyGroupTestingRules.AsNoTracking().Where(r => group == null || r.KeyGroup == group).ToListAsync(ct);
         var prefix = area is null ? user.JurisdictionPrefix : AreaCode.PrefixOf(area);
-        var rows = await ScreeningQueries.Overdue(db, rules, now, prefix)
-            .Where(r => r.Id > afterId)
-            .OrderBy(r => r.Id)
-            .Select(r => new
-            {
-                r.Id,
-                r.Name,
-                r.Phone,
-                r.AreaCode,
-                r.KeyGroup,
-                LastSampled = db.TubeMembers.Where(m => m.ResidentId == r.Id).Max(m => (DateTime?)m.SampledAt),
-                LastAntigen = db.AntigenReports.Where(a => a.ResidentId == r.Id && a.Result == AntigenResult.Negative).Max(a => (DateTime?)a.TakenAt),
-            })
-            .Take(limit + 1)
-            .ToListAsync(ct);
+        var rows = await ScreeningQueries.Overdue(db, rules, now, prefix).PageAsync(cursor, limit + 1, r => new
+        {
+            r.Id,
+            r.Name,
+            r.Phone,
+            r.AreaCode,
+            r.KeyGroup,
+            LastSampled = db.TubeMembers.Where(m => m.ResidentId == r.Id).Max(m => (DateTime?)m.SampledAt),
+            LastAntigen = db.AntigenReports.Where(a => a.ResidentId == r.Id && a.Result == AntigenResult.Negative).Max(a => (DateTime?)a.TakenAt),
+        }, ct);
         var hasMore = rows.Count > limit;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
         var intervals = rules.ToDictionary(r => r.KeyGroup, r => r.IntervalHours);
@@ -99,7 +91,7 @@ public sealed class KeyGroupTestingService(
             var hours = intervals[r.KeyGroup];
             return new OverdueMember(r.Id, Mask.Name(r.Name), Mask.Phone(r.Phone), r.AreaCode, r.KeyGroup, hours, last, ScreeningRules.DueAt(last, hours));
         }).ToList();
-        return Outcome<Page<OverdueMember>>.Ok(new Page<OverdueMember>(items, hasMore ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
+        return Outcome<Page<OverdueMember>>.Ok(new Page<OverdueMember>(items, hasMore ? new ResidentCursor(rows[^1].AreaCode, rows[^1].Id).ToString() : null));
     }
 
     internal static DateTime? Latest(DateTime? a, DateTime? b)

@@ -30,7 +30,7 @@ public static class ScreeningApi
             .WithSummary("Required, sampled, resulted and positive residents: per area of the round, or per child of 'parent'");
         rounds.MapGet("/{id:int}/coverage.csv", ExportCoverage).WithSummary("The coverage as CSV (the same rows as /coverage)");
         rounds.MapGet("/{id:int}/untested", GetUntested)
-            .WithSummary("Required residents not yet sampled in the round's window (masked, paged by resident id; filter by area)");
+            .WithSummary("Required residents not yet sampled in the round's window (masked; building by building, paged with a cursor; filter by area)");
 
         var keyGroups = app.MapGroup("/api/v1/key-groups").WithTags("Key-group testing").RequireAuthorization(Policies.Staff);
         keyGroups.MapGet("/rules", ListRules).WithSummary("How often each key group must be tested");

@@ -43,7 +43,7 @@ public interface IScreeningObligations
 
     /// <summary>
     /// Bulk form for recomputation: every current obligation, streamed in batches from the database (first the untested
-    /// residents of each running round, then the overdue key-group members, each in resident-id order). A person appears
+    /// residents of each running round, then the overdue key-group members, each in area-code then resident-id order). A person appears
     /// once per obligation. <paramref name="areaPrefix"/> limits it to residents whose area code starts with it.
     /// </summary>
     IAsyncEnumerable<ResidentObligation> AllAsync(string? areaPrefix = null, CancellationToken ct = default);
@@ -101,19 +101,18 @@ internal sealed class ScreeningObligations(IDbContextFactory<CordonDbContext> fa
             await foreach (var id in UntestedAsync(round, areaPrefix, ct)) yield return new ResidentObligation(id, obligation);
         }
         var intervals = rules.ToDictionary(r => r.KeyGroup, r => r.IntervalHours);
-        long after = 0;
+        ResidentCursor? after = null;
         while (true)
         {
             await using var db = await factory.CreateDbContextAsync(ct);
-            var batch = await ScreeningQueries.Overdue(db, rules, now, areaPrefix).Where(r => r.Id > after).OrderBy(r => r.Id).Take(BatchSize)
-                .Select(r => new
-                {
-                    r.Id,
-                    r.KeyGroup,
-                    LastSampled = db.TubeMembers.Where(m => m.ResidentId == r.Id).Max(m => (DateTime?)m.SampledAt),
-                    LastAntigen = db.AntigenReports.Where(a => a.ResidentId == r.Id && a.Result == AntigenResult.Negative).Max(a => (DateTime?)a.TakenAt),
-                })
-                .ToListAsync(ct);
+            var batch = await ScreeningQueries.Overdue(db, rules, now, areaPrefix).PageAsync(after, BatchSize, r => new
+            {
+                r.Id,
+                r.AreaCode,
+                r.KeyGroup,
+                LastSampled = db.TubeMembers.Where(m => m.ResidentId == r.Id).Max(m => (DateTime?)m.SampledAt),
+                LastAntigen = db.AntigenReports.Where(a => a.ResidentId == r.Id && a.Result == AntigenResult.Negative).Max(a => (DateTime?)a.TakenAt),
+            }, ct);
             foreach (var r in batch)
             {
                 var hours = intervals[r.KeyGroup];
@@ -121,7 +120,7 @@ internal sealed class ScreeningObligations(IDbContextFactory<CordonDbContext> fa
                 yield return new ResidentObligation(r.Id, new Obligation(ObligationKind.KeyGroupTest, null, null, r.KeyGroup, since, null));
             }
             if (batch.Count < BatchSize) break;
-            after = batch[^1].Id;
+            after = new ResidentCursor(batch[^1].AreaCode, batch[^1].Id);
         }
     }
 
@@ -142,14 +141,14 @@ internal sealed class ScreeningObligations(IDbContextFactory<CordonDbContext> fa
         var prefixes = ScreeningRules.Outermost(round.AreaCodes.Select(AreaCode.PrefixOf));
         if (areaPrefix is not null) prefixes = ScreeningRules.Outermost(prefixes.Select(p => ScreeningRules.Intersect(p, areaPrefix)).OfType<string>());
         if (prefixes.Count == 0) yield break;
-        long after = 0;
+        ResidentCursor? after = null;
         while (true)
         {
             await using var db = await factory.CreateDbContextAsync(ct);
-            var batch = await ScreeningQueries.Untested(db, round, prefixes).Where(r => r.Id > after).OrderBy(r => r.Id).Select(r => r.Id).Take(BatchSize).ToListAsync(ct);
-            foreach (var id in batch) yield return id;
+            var batch = await ScreeningQueries.Untested(db, round, prefixes).PageAsync(after, BatchSize, r => new { r.Id, r.AreaCode }, ct);
+            foreach (var r in batch) yield return r.Id;
             if (batch.Count < BatchSize) yield break;
-            after = batch[^1];
+            after = new ResidentCursor(batch[^1].AreaCode, batch[^1].Id);
         }
     }
 

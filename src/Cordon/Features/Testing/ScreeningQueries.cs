@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Cordon.Features.Registry;
 using Cordon.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Testing;
 
@@ -81,6 +82,52 @@ internal static class ScreeningQueries
     private sealed class Replace(ParameterExpression from, Expression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}
+
+/// <summary>
+/// The keyset of the resident lists (untested, overdue): area code, then resident id — building by building, the order a
+/// community worker goes door to door. It follows the (AreaCode, Id) index, so a page reads only its own rows however deep
+/// it is; ordering one community by id alone made PostgreSQL walk the primary key past every other community (p99 0.5 s).
+/// The cursor text is "areaCode.id": no personal data in a URL.
+/// </summary>
+internal sealed record ResidentCursor(string AreaCode, long Id)
+{
+    public override string ToString() => $"{AreaCode}.{Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    public static bool TryParse(string? text, out ResidentCursor? cursor)
+    {
+        cursor = null;
+        if (text is null) return true;
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 1 || !Registry.AreaCode.IsWellFormed(text[..dot])
+            || !long.TryParse(text.AsSpan(dot + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            return false;
+        cursor = new ResidentCursor(text[..dot], id);
+        return true;
+    }
+}
+
+internal static class ResidentPaging
+{
+    /// <summary>
+    /// The next <paramref name="count"/> rows after the cursor in (AreaCode, Id) order. With a cursor it asks twice, each
+    /// an exact index range: the rest of the cursor's building (AreaCode = a AND Id &gt; i), then the buildings after it
+    /// (AreaCode &gt; a). One query with "AreaCode &gt; a OR Id &gt; i" read the whole building from the table to discard
+    /// the rows before the cursor (180 ms for a page deep in a community of 33,000 residents).
+    /// </summary>
+    public static async Task<List<T>> PageAsync<T>(
+        this IQueryable<Resident> query, ResidentCursor? cursor, int count, Expression<Func<Resident, T>> select, CancellationToken ct)
+    {
+        if (cursor is null) return await query.OrderBy(r => r.AreaCode).ThenBy(r => r.Id).Select(select).Take(count).ToListAsync(ct);
+        var (area, id) = (cursor.AreaCode, cursor.Id);
+        var rows = await query.Where(r => r.AreaCode == area && r.Id > id).OrderBy(r => r.Id).Select(select).Take(count).ToListAsync(ct);
+        if (rows.Count < count)
+        {
+            rows.AddRange(await query.Where(r => string.Compare(r.AreaCode, area) > 0)
+                .OrderBy(r => r.AreaCode).ThenBy(r => r.Id).Select(select).Take(count - rows.Count).ToListAsync(ct));
+        }
+        return rows;
     }
 }
 

@@ -133,15 +133,13 @@ public sealed class ScreeningService(
 
     /// <summary>
     /// Required residents of the round (inside the user's jurisdiction and, when given, inside <paramref name="area"/>)
-    /// with no sampling in the window: keyset-paged by resident id, names and phones masked.
+    /// with no sampling in the window: building by building (keyset on area code and resident id), names and phones masked.
     /// </summary>
     public async Task<Outcome<Page<UntestedResident>>> UntestedAsync(int id, string? area, string? after, int limit, CancellationToken ct = default)
     {
         if (limit is < 1 or > MaxPageSize) return Outcome<Page<UntestedResident>>.Invalid("limit", $"must be between 1 and {MaxPageSize}");
         if (area is not null && !AreaCode.IsWellFormed(area)) return Outcome<Page<UntestedResident>>.Invalid("area", "is not a 6, 9, 12 or 15-digit area code");
-        long afterId = 0;
-        if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out afterId))
-            return Outcome<Page<UntestedResident>>.Invalid("after", "is not a cursor from a previous page");
+        if (!ResidentCursor.TryParse(after, out var cursor)) return Outcome<Page<UntestedResident>>.Invalid("after", "is not a cursor from a previous page");
         if (area is not null && !user.CanSee(area)) return Outcome<Page<UntestedResident>>.NotFound();
 
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -151,16 +149,12 @@ public sealed class ScreeningService(
         if (area is not null) prefixes = ScreeningRules.Outermost(prefixes.Select(p => ScreeningRules.Intersect(p, AreaCode.PrefixOf(area))).OfType<string>());
         if (prefixes.Count == 0) return Outcome<Page<UntestedResident>>.Ok(new Page<UntestedResident>([], null));
 
-        var rows = await ScreeningQueries.Untested(db, round, prefixes)
-            .Where(r => r.Id > afterId)
-            .OrderBy(r => r.Id)
-            .Select(r => new { r.Id, r.Name, r.Phone, r.Sex, r.BirthDate, r.AreaCode, r.KeyGroup })
-            .Take(limit + 1)
-            .ToListAsync(ct);
+        var rows = await ScreeningQueries.Untested(db, round, prefixes).PageAsync(cursor, limit + 1,
+            r => new { r.Id, r.Name, r.Phone, r.Sex, r.BirthDate, r.AreaCode, r.KeyGroup }, ct);
         var hasMore = rows.Count > limit;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
         var items = rows.Select(r => new UntestedResident(r.Id, Mask.Name(r.Name), Mask.Phone(r.Phone), r.Sex, r.BirthDate.Year, r.AreaCode, r.KeyGroup)).ToList();
-        return Outcome<Page<UntestedResident>>.Ok(new Page<UntestedResident>(items, hasMore ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
+        return Outcome<Page<UntestedResident>>.Ok(new Page<UntestedResident>(items, hasMore ? new ResidentCursor(rows[^1].AreaCode, rows[^1].Id).ToString() : null));
     }
 
     /// <summary>The names of areas by code, for labels (area names are not personal data).</summary>
