@@ -28,7 +28,8 @@ public static class ScreeningApi
         rounds.MapPost("/{id:int}/close", CloseRound).RequireAuthorization(Policies.TestingManager).WithSummary("Close a screening round");
         rounds.MapGet("/{id:int}/coverage", GetCoverage)
             .WithSummary("Required, sampled, resulted and positive residents: per area of the round, or per child of 'parent'");
-        rounds.MapGet("/{id:int}/coverage.csv", ExportCoverage).WithSummary("The coverage as CSV (the same rows as /coverage)");
+        rounds.MapGet("/{id:int}/coverage.csv", ExportCoverage).Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .WithSummary("The coverage as CSV (the same rows as /coverage)");
         rounds.MapGet("/{id:int}/untested", GetUntested)
             .WithSummary("Required residents not yet sampled in the round's window (masked; building by building, paged with a cursor; filter by area)");
 
@@ -41,7 +42,8 @@ public static class ScreeningApi
         var antigen = app.MapGroup("/api/v1/antigen-reports").WithTags("Antigen self-tests").RequireAuthorization(Policies.Staff);
         antigen.MapGet("/", ListAntigenReports)
             .WithSummary("Antigen self-test reports in your jurisdiction, newest first (masked, paged; awaitingTest=true with result=Positive: the positives to act on)");
-        antigen.MapGet("/{id:long}/photo", GetAntigenPhoto).WithSummary("The photo of a report");
+        antigen.MapGet("/{id:long}/photo", GetAntigenPhoto).Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png")
+            .WithSummary("The photo of a report");
 
         var mine = app.MapGroup("/api/v1/me/antigen-reports").WithTags("Antigen self-tests").RequireAuthorization(Policies.Resident);
         mine.MapPost("/", ReportAntigen).WithSummary("Report your antigen self-test (key-group members; taken within 72 h; photo optional)");
