@@ -90,11 +90,35 @@ public abstract class ScreeningKeyGroupTests(CordonApp app) : AppTests(app)
         await (await commander.PutAsJsonAsync("/api/v1/key-groups/rules/Astronaut", new KeyGroupRuleInput(24), Json.Options)).ShouldBeValidationProblem("keyGroup");
         await (await commander.PutAsJsonAsync("/api/v1/key-groups/rules/None", new KeyGroupRuleInput(24), Json.Options)).ShouldBeValidationProblem("keyGroup");
         await (await commander.PutAsJsonAsync("/api/v1/key-groups/rules/7", new KeyGroupRuleInput(24), Json.Options)).ShouldBeValidationProblem("keyGroup");
+        await (await commander.PutAsJsonAsync("/api/v1/key-groups/rules/Courier", new KeyGroupRuleInput(null), Json.Options)).ShouldBeValidationProblem("intervalHours");
         using var worker = await App.ClientFor("worker");
         (await worker.PutAsJsonAsync("/api/v1/key-groups/rules/Courier", new KeyGroupRuleInput(1), Json.Options)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await worker.DeleteAsync("/api/v1/key-groups/rules/Courier")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
         var rules = await commander.GetFromJsonAsync<List<KeyGroupRuleDto>>("/api/v1/key-groups/rules", Json.Options);
         rules!.Single(r => r.KeyGroup == KeyGroup.Courier).IntervalHours.ShouldBe(24);
+    }
+
+    [SkippableFact]
+    public async Task Removing_a_groups_rule_ends_its_periodic_testing()
+    {
+        var building = await App.NewBuilding();
+        var builder = (await App.NewResidents(building, 1, KeyGroup.ConstructionWorker))[0];
+        (await Overdue(building)).Select(m => m.ResidentId).ShouldBe([builder]);
+        using var commander = await App.ClientFor("commander");
+
+        try
+        {
+            await (await commander.DeleteAsync("/api/v1/key-groups/rules/ConstructionWorker")).ShouldHaveStatus(HttpStatusCode.OK);
+            var rules = await commander.GetFromJsonAsync<List<KeyGroupRuleDto>>("/api/v1/key-groups/rules", Json.Options);
+            rules!.Single(r => r.KeyGroup == KeyGroup.ConstructionWorker).IntervalHours.ShouldBeNull();
+            (await Overdue(building)).ShouldBeEmpty();
+            (await App.ObligationsOf(builder)).ShouldBeEmpty();
+        }
+        finally
+        {
+            await (await commander.PutAsJsonAsync("/api/v1/key-groups/rules/ConstructionWorker", new KeyGroupRuleInput(72), Json.Options)).ShouldHaveStatus(HttpStatusCode.OK);
+        }
     }
 
     [SkippableFact]

@@ -32,8 +32,18 @@ public sealed class KeyGroupTestingService(
             .Select(g => new KeyGroupRuleDto(g, rules.TryGetValue(g, out var hours) ? hours : null)).ToList();
     }
 
-    /// <summary>Sets how often a group must be tested (1–720 hours); null removes the rule.</summary>
-    public async Task<Outcome<KeyGroupRuleDto>> SetRuleAsync(string? keyGroup, int? intervalHours, CancellationToken ct = default)
+    /// <summary>Sets how often a group must be tested (1–720 hours).</summary>
+    public Task<Outcome<KeyGroupRuleDto>> SetRuleAsync(string? keyGroup, int? intervalHours, CancellationToken ct = default)
+    {
+        if (intervalHours is null)
+            return Task.FromResult(Outcome<KeyGroupRuleDto>.Invalid("intervalHours", "is required (delete the rule to stop testing the group periodically)"));
+        return ChangeRuleAsync(keyGroup, intervalHours, ct);
+    }
+
+    /// <summary>Removes a group's rule: its members are no longer tested periodically.</summary>
+    public Task<Outcome<KeyGroupRuleDto>> RemoveRuleAsync(string? keyGroup, CancellationToken ct = default) => ChangeRuleAsync(keyGroup, null, ct);
+
+    private async Task<Outcome<KeyGroupRuleDto>> ChangeRuleAsync(string? keyGroup, int? intervalHours, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var group = ParseGroup(keyGroup);

@@ -36,7 +36,9 @@ public static class ScreeningApi
         var keyGroups = app.MapGroup("/api/v1/key-groups").WithTags("Key-group testing").RequireAuthorization(Policies.Staff);
         keyGroups.MapGet("/rules", ListRules).WithSummary("How often each key group must be tested");
         keyGroups.MapPut("/rules/{keyGroup}", SetRule).RequireAuthorization(Policies.TestingManager)
-            .WithSummary("Set a key group's testing interval in hours (null removes the rule)");
+            .WithSummary("Set a key group's testing interval in hours (1-720)");
+        keyGroups.MapDelete("/rules/{keyGroup}", RemoveRule).RequireAuthorization(Policies.TestingManager)
+            .WithSummary("Remove a key group's rule: its members are no longer tested periodically");
         keyGroups.MapGet("/overdue", ListOverdue).WithSummary("Key-group members overdue for their periodic test (masked, paged; filter by area and group)");
 
         var antigen = app.MapGroup("/api/v1/antigen-reports").WithTags("Antigen self-tests").RequireAuthorization(Policies.Staff);
@@ -91,6 +93,9 @@ public static class ScreeningApi
     private static async Task<Results<Ok<KeyGroupRuleDto>, ValidationProblem, NotFound, ProblemHttpResult>> SetRule(
         KeyGroupTestingService keyGroups, string keyGroup, KeyGroupRuleInput input, CancellationToken ct) =>
         (await keyGroups.SetRuleAsync(keyGroup, input.IntervalHours, ct)).ToHttp();
+
+    private static async Task<Results<Ok<KeyGroupRuleDto>, ValidationProblem, NotFound, ProblemHttpResult>> RemoveRule(
+        KeyGroupTestingService keyGroups, string keyGroup, CancellationToken ct) => (await keyGroups.RemoveRuleAsync(keyGroup, ct)).ToHttp();
 
     private static async Task<Results<Ok<Page<OverdueMember>>, ValidationProblem, NotFound, ProblemHttpResult>> ListOverdue(
         KeyGroupTestingService keyGroups, string? area, string? keyGroup, string? after, CancellationToken ct, int limit = 50) =>
