@@ -14,6 +14,7 @@ public static class SamplingApi
         // The sites-and-appointments slice registers it too; whichever runs first wins, the other is a no-op.
         builder.Services.TryAddScoped<SamplingCodeService>();
         builder.Services.AddScoped<SamplingService>();
+        builder.Services.AddScoped<SamplingBatchService>();
         builder.Services.AddScoped<BoxService>();
         builder.Services.AddScoped<LabService>();
         builder.Services.AddScoped<ResultImportService>();
@@ -28,6 +29,8 @@ public static class SamplingApi
         sampling.MapGet("/sites", MySites).WithSummary("The sites where you sample (your assignments; an admin: every site of the jurisdiction)");
         sampling.MapGet("/sites/{siteId:int}/tubes", SiteTubes).WithSummary("A site's tubes in one state (default: closed, waiting for a box)");
         sampling.MapGet("/sites/{siteId:int}/boxes", SiteBoxes).WithSummary("A site's boxes in one state (default: open)");
+        sampling.MapPost("/batches", IngestBatch)
+            .WithSummary("Upload closed tubes in a batch (up to 2,000 tubes, 20,000 people) from a sampling terminal; all or nothing; a resent tube is unchanged");
 
         var tubes = app.MapGroup("/api/v1/tubes").WithTags("Sampling").RequireAuthorization(Policies.Staff);
         tubes.MapGet("/{barcode}", GetTube).WithSummary("One tube with its stage times and members (names masked)");
@@ -74,6 +77,10 @@ public static class SamplingApi
     private static async Task<Results<Ok<IReadOnlyList<BoxDto>>, ValidationProblem, NotFound, ProblemHttpResult>> SiteBoxes(
         BoxService boxes, int siteId, CancellationToken ct, BoxStatus status = BoxStatus.Open) =>
         (await boxes.SiteBoxesAsync(siteId, status, ct)).ToHttp();
+
+    private static async Task<Results<Ok<SamplingBatchReport>, ValidationProblem, NotFound, ProblemHttpResult>> IngestBatch(
+        SamplingBatchService batches, SamplingBatchInput input, CancellationToken ct) =>
+        (await batches.IngestAsync(input, ct)).ToHttp();
 
     private static async Task<Results<Ok<TubeDto>, NotFound>> GetTube(SamplingService sampling, string barcode, CancellationToken ct) =>
         await sampling.GetTubeAsync(barcode, ct) is { } tube ? TypedResults.Ok(tube) : TypedResults.NotFound();
