@@ -69,9 +69,9 @@ public sealed class StageAccumulator
             seen += _histogram[bucket];
             if (seen < rank) continue;
             var p90 = bucket == Buckets ? _max : Math.Min(_max, Math.Round(bucket * BucketHours, 1));
-            return new StageStats(Count, Math.Round(_sum / Count, 2), p90);
+            return new StageStats(Count, Math.Round(_sum / Count, 2), Math.Round(p90, 2));
         }
-        return new StageStats(Count, Math.Round(_sum / Count, 2), _max);
+        return new StageStats(Count, Math.Round(_sum / Count, 2), Math.Round(_max, 2));
     }
 }
 
