@@ -13,7 +13,7 @@ public static class Capabilities
         new("Dashboard", "", "📊", true, AllStaff),
         new("Registry", "residents", "🏘", true, AllStaff),
         new("Testing", "testing/sites", "🧪", true, AllStaff),
-        new("HealthCodes", "coming/health-codes", "🟩", false, AllStaff),
+        new("HealthCodes", "health/status", "🟩", true, AllStaff),
         new("Tracing", "coming/tracing", "🔎", false, AllStaff),
         new("Quarantine", "coming/quarantine", "🏨", false, AllStaff),
         new("RiskAreas", "coming/risk-areas", "🗺", false, AllStaff),

@@ -53,7 +53,9 @@ public static class IdentityServices
             .AddPolicy(Policies.Resident, p => p.RequireRole(Roles.Resident))
             .AddPolicy(Policies.Sampling, p => p.RequireRole(Roles.SamplingStaff, Roles.Admin))
             .AddPolicy(Policies.Lab, p => p.RequireRole(Roles.LabTechnician, Roles.Admin))
-            .AddPolicy(Policies.TestingManager, p => p.RequireRole(Roles.Commander, Roles.Admin));
+            .AddPolicy(Policies.TestingManager, p => p.RequireRole(Roles.Commander, Roles.Admin))
+            .AddPolicy(Policies.HealthCorrection, p => p.RequireRole(Roles.Epidemiologist, Roles.Commander, Roles.Admin))
+            .AddPolicy(Policies.Checkpoint, p => p.RequireRole(Roles.CommunityWorker, Roles.Admin));
         builder.Services.AddScoped<UserAdministration>();
         builder.Services.AddScoped<LoginAudit>();
         return builder;
@@ -93,6 +95,10 @@ public static class Policies
     public const string Lab = nameof(Lab);
     /// <summary>Manage sampling sites and open/close screening rounds (指挥部).</summary>
     public const string TestingManager = nameof(TestingManager);
+    /// <summary>Look up anyone's health status in the jurisdiction and correct it with a reason and an expiry (纠错).</summary>
+    public const string HealthCorrection = nameof(HealthCorrection);
+    /// <summary>Staff a community checkpoint (卡口值守): verify passes, record passages and outsiders.</summary>
+    public const string Checkpoint = nameof(Checkpoint);
 }
 
 /// <summary>Puts the jurisdiction into the principal so every query can filter by it without a lookup.</summary>

@@ -32,6 +32,14 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     public DbSet<KeyGroupTestingRule> KeyGroupTestingRules => Set<KeyGroupTestingRule>();
     public DbSet<AntigenReport> AntigenReports => Set<AntigenReport>();
 
+    // Health status (0004_health)
+
+    // Passes and checkpoints (0005_checkpoints)
+
+    // Venue check-ins (0006_scans)
+
+    // Test certificates (0007_certificates)
+
     internal bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -42,6 +50,15 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         builder.ApplyConfiguration(new VenueConfiguration());
         builder.ApplyConfiguration(new AuditEntryConfiguration());
         builder.AddTestingModel();
+
+        // Health status
+
+        // Passes and checkpoints
+
+        // Venue check-ins
+
+        // Test certificates
+
         builder.Entity<CordonUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(100);
