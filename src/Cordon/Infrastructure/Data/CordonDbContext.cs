@@ -34,11 +34,13 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
 
     // Health status (0004_health)
 
-    // Passes and checkpoints (0005_checkpoints)
+    // Passes (0005_passes)
 
     // Venue check-ins (0006_scans)
 
     // Test certificates (0007_certificates)
+
+    // Checkpoints (0008_checkpoints)
 
     internal bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -53,11 +55,13 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
 
         // Health status
 
-        // Passes and checkpoints
+        // Passes
 
         // Venue check-ins
 
         // Test certificates
+
+        // Checkpoints
 
         builder.Entity<CordonUser>(user =>
         {
