@@ -122,6 +122,21 @@ public abstract class JurisdictionTests(CordonApp app) : AppTests(app)
     }
 
     [SkippableFact]
+    public async Task A_name_search_cursor_naming_someone_of_another_community_is_refused()
+    {
+        var prefix = TestData.NewNamePrefix();
+        await App.CreateResident("worker", TestData.Resident(CordonApp.BuildingA, prefix + "安"));
+        await App.CreateResident("worker", TestData.Resident(CordonApp.BuildingA, prefix + "宁"));
+        var outsider = await App.CreateResident("worker2", TestData.Resident(CordonApp.BuildingB, prefix + "明"));
+        using var worker = await App.ClientFor("worker");
+
+        // Otherwise the rows after the cursor would tell where the outsider's name sorts among the worker's residents.
+        var response = await worker.GetAsync($"/api/v1/residents?limit=10&q={Uri.EscapeDataString(prefix)}&after={outsider.Id}");
+
+        await response.ShouldBeValidationProblem("after");
+    }
+
+    [SkippableFact]
     public async Task Nobody_can_be_registered_into_another_community()
     {
         var n = await ArrangeAsync();

@@ -48,6 +48,16 @@ public class ResidentIdNumberTests
         ResidentIdNumber.IsValid(id).ShouldBeFalse();
     }
 
+    [Fact]
+    public void Refuses_a_birth_date_in_the_future()
+    {
+        var nextYear = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1);
+        var id = ResidentIdNumber.Compose("110105", nextYear, 1, Sex.Female);
+
+        ResidentIdNumber.Validate(id).ShouldBe("contains a birth date in the future");
+        ResidentIdNumber.Validate(ResidentIdNumber.Compose("110105", nextYear.AddYears(-2), 1, Sex.Female)).ShouldBeNull();
+    }
+
     [Theory]
     [InlineData("11010519491231002X", 1949, 12, 31, Sex.Female)]
     [InlineData("110101199003071233", 1990, 3, 7, Sex.Male)]

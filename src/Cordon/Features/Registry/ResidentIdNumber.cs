@@ -19,7 +19,9 @@ public static class ResidentIdNumber
         if (id.Length != 18) return "must have 18 characters";
         if (!id[..17].All(char.IsAsciiDigit) || !(char.IsAsciiDigit(id[17]) || id[17] == 'X'))
             return "must be 17 digits followed by a digit or X";
-        if (BirthDateOf(id) is null) return "contains an impossible birth date";
+        if (BirthDateOf(id) is not { } birthDate) return "contains an impossible birth date";
+        // A day of slack: the earliest time zone is already on the next date.
+        if (birthDate > DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1))) return "contains a birth date in the future";
         if (CheckCharFor(id) != id[17]) return "has a wrong check digit";
         return null;
     }

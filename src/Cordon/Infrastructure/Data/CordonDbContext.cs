@@ -119,6 +119,8 @@ internal sealed class ResidentConfiguration : IEntityTypeConfiguration<Resident>
         resident.Property(r => r.Household).HasMaxLength(30);
         resident.Property(r => r.AreaCode).HasMaxLength(15).PrefixSearchable();
         resident.HasIndex(r => new { r.AreaCode, r.Id });
+        // A worker's name search stays inside one community: this index makes it cost the community's size, not the surname's (0003).
+        resident.HasIndex(r => new { r.AreaCode, r.Name, r.Id });
         resident.Property(r => r.Unit).HasMaxLength(10);
         resident.Property(r => r.Room).HasMaxLength(10);
         resident.HasOne<Area>().WithMany().HasForeignKey(r => r.AreaCode).HasPrincipalKey(a => a.Code).OnDelete(DeleteBehavior.Restrict);
