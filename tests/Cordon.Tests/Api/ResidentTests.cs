@@ -283,6 +283,10 @@ public abstract class ResidentTests(CordonApp app) : AppTests(app)
         var wrongType = await worker.PostAsync("/api/v1/residents", new StringContent("{\"name\": [1, 2]}", Encoding.UTF8, "application/json"));
         (await wrongType.ShouldBeValidationProblem("name"))["name"].ShouldHaveSingleItem().ShouldNotContain("[1, 2]");
 
+        // An empty body is a missing body, said in the API's words rather than the framework's parameter names.
+        var empty = await worker.PostAsync("/api/v1/residents", new StringContent("", Encoding.UTF8, "application/json"));
+        (await empty.ShouldBeValidationProblem("body"))["body"].ShouldBe(["is required: send a JSON object"]);
+
         (await App.SearchAll("worker", "")).Count.ShouldBe(before);
     }
 

@@ -85,7 +85,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             var field = (bad.InnerException as JsonException)?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
             var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [field] = [bad.InnerException is JsonException ? "could not be read: wrong type or malformed JSON" : bad.Message],
+                [field] = [Describe(bad)],
             })
             {
                 Status = bad.StatusCode,
@@ -106,4 +106,12 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             Exception = exception,
         });
     }
+
+    // The framework's own messages name C# parameters ("Implicit body inferred for parameter …"): say it for the API's users.
+    private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException => "could not be read: wrong type or malformed JSON",
+        _ when bad.Message.Contains("no body was provided", StringComparison.Ordinal) => "is required: send a JSON object",
+        _ => bad.Message,
+    };
 }
