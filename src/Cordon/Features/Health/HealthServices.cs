@@ -1,3 +1,5 @@
+using Cordon.Features.Identity;
+
 namespace Cordon.Features.Health;
 
 /// <summary>
@@ -21,12 +23,16 @@ public static class HealthServices
         services.AddScoped<HealthStatusLookup>();
         services.AddSingleton<HealthUpdateQueue>();
         services.AddSingleton<IHealthRecompute>(s => s.GetRequiredService<HealthUpdateQueue>());
+        services.AddScoped<HealthService>();
         services.AddHostedService<HealthUpdateWorker>();
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
-    {
-        return app;
-    }
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app) => app.MapHealthEndpoints();
+}
+
+/// <summary>The roles of <c>Policies.HealthCorrection</c>, for screens that show the correction forms only to them.</summary>
+public static class HealthRoles
+{
+    public static readonly string[] Correction = [Roles.Epidemiologist, Roles.Commander, Roles.Admin];
 }
