@@ -209,6 +209,24 @@ public abstract class HealthApiTests(CordonApp app) : AppTests(app)
             new OverrideInput(HealthColour.Green, "x", DateTimeOffset.UtcNow.AddHours(1)), Json.Options)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await App.Status(person.ResidentId))!.Reason.ShouldBe(HealthRules.Reasons.None);
     }
+    [SkippableFact]
+    public async Task The_staff_screen_and_the_residents_appeal_page_show_the_stored_status()
+    {
+        var person = (await App.RegisterPeople(1)).Single();
+        using var epi = await App.ClientFor("epi");
+        var staff = await epi.GetAsync($"/health/status?id={person.ResidentId}");
+        await staff.ShouldHaveStatus(HttpStatusCode.OK);
+        var html = await staff.Content.ReadAsStringAsync();
+        html.ShouldContain("id=\"health-status\" data-colour=\"Green\"");
+        html.ShouldContain("health-override-form");
+
+        using var phone = await App.ResidentClient(person);
+        var page = await phone.GetAsync("/me/health/appeal");
+        await page.ShouldHaveStatus(HttpStatusCode.OK);
+        var mine = await page.Content.ReadAsStringAsync();
+        mine.ShouldContain("id=\"me-health-status\" data-colour=\"Green\"");
+        mine.ShouldContain("me-appeal-form");
+    }
 }
 
 internal static class HealthApiKit

@@ -203,25 +203,21 @@ internal sealed class HealthService(
     private async Task<Outcome<HealthDto>> DescribeAsync(long residentId, bool inJurisdiction, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        // One round trip: the resident (if visible), their stored row and their open appeal.
+        // The resident (if visible) joined to their stored row on the key: one index probe each, no window over the table
+        // (a FirstOrDefault sub-query in the projection would make EF number the rows of the whole table).
         var residents = db.Residents.AsNoTracking().Where(r => r.Id == residentId);
         if (inJurisdiction) residents = residents.WhereStartsWith(r => r.AreaCode, user.JurisdictionPrefix);
-        var query = residents.Select(r => new
-        {
-            r.Name,
-            r.AreaCode,
-            Row = db.HealthStatuses.FirstOrDefault(s => s.ResidentId == r.Id),
-            Appeal = db.HealthAppeals.FirstOrDefault(a => a.ResidentId == r.Id && a.Status == AppealStatus.Open),
-        });
+        var query = residents.Join(db.HealthStatuses.AsNoTracking(), r => r.Id, s => s.ResidentId, (r, s) => new { r.Name, r.AreaCode, Row = s });
         var found = await query.FirstOrDefaultAsync(ct);
-        if (found is null) return Outcome<HealthDto>.NotFound();
-        if (found.Row is null)
+        if (found is null)
         {
             // No row yet (registered moments ago): stored once through the lookup, then read.
+            if (!await residents.AnyAsync(ct)) return Outcome<HealthDto>.NotFound();
             await lookup.GetAsync(residentId, ct);
             found = await query.FirstOrDefaultAsync(ct);
-            if (found?.Row is null) return Outcome<HealthDto>.NotFound();
+            if (found is null) return Outcome<HealthDto>.NotFound();
         }
+        var appeal = await db.HealthAppeals.AsNoTracking().Where(a => a.ResidentId == residentId && a.Status == AppealStatus.Open).FirstOrDefaultAsync(ct);
         var row = found.Row;
         var status = HealthStatusLookup.ToSnapshot(row);
         var now = Now();
@@ -231,7 +227,7 @@ internal sealed class HealthService(
         double? age = status.LastNegativeSampledAt is { } sampled ? Math.Round((now - sampled).TotalHours, 1) : null;
         var history = inJurisdiction ? $"/api/v1/residents/{residentId}/health/history" : "/api/v1/me/health/history";
         return Outcome<HealthDto>.Ok(new HealthDto(residentId, Mask.Name(found.Name), found.AreaCode, status.Colour, status.Reason, status.Popups,
-            status.LastNegativeSampledAt, age, status.Since, status.Version, active, found.Appeal is null ? null : ToDto(found.Appeal, found.Name), history));
+            status.LastNegativeSampledAt, age, status.Since, status.Version, active, appeal is null ? null : ToDto(appeal, found.Name), history));
     }
 
     private sealed record ResidentRef(string Name, string AreaCode);
