@@ -35,6 +35,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     // Health status (0004_health)
 
     // Passes (0005_passes)
+    public DbSet<Features.Passes.PassSigningKey> PassSigningKeys => Set<Features.Passes.PassSigningKey>();
 
     // Venue check-ins (0006_scans)
 
@@ -56,6 +57,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         // Health status
 
         // Passes
+        Features.Passes.PassesModel.AddPassesModel(builder);
 
         // Venue check-ins
 
