@@ -1,6 +1,8 @@
+using Cordon.Features.Health;
 using Cordon.Features.Identity;
 using Cordon.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cordon.Features.Passes;
 
@@ -17,6 +19,8 @@ public static class PassesServices
         builder.Services.AddOptions<PassOptions>().BindConfiguration(PassOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PassKeyRing>();
         builder.Services.AddScoped<PassService>();
+        // The health-status feature registers the real store first (AddHealth runs before AddPasses); this only fills the gap.
+        builder.Services.TryAddScoped<IHealthStatusLookup, NoHealthStatus>();
         return builder;
     }
 
