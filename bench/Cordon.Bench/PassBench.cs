@@ -25,11 +25,13 @@ public static partial class PassBench
 
           --seconds N        length of each measured phase, 1–60 (default 10)
           --connections N    wrk connections, 2–256 (default 16)
+          --provider P       sqlite, postgres or both (default both) for the HTTP part
           --cordon PATH      the host to run (default src/Cordon/bin/<configuration>/net10.0/cordon.dll)
           --output PATH      Markdown report to write (default docs/benchmarks-passes.md; '-' for none)
 
-        The HTTP part runs 'cordon serve' on SQLite with the demo district (seeded on start) in a temporary directory,
-        signs in as the demo resident and needs wrk on the PATH (apt-get install wrk); without it, it is skipped.
+        The HTTP part runs 'cordon serve' with the demo district (seeded on start) in a temporary directory, on SQLite
+        and/or PostgreSQL (CORDON_BENCH_POSTGRES admin connection; database 'cordon_pass_bench' created afresh), signs in
+        as the demo resident and needs wrk on the PATH (apt-get install wrk); without it, it is skipped.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -42,13 +44,21 @@ public static partial class PassBench
                 Console.WriteLine(Usage);
                 return 0;
             }
-            if (args[i] is "--seconds" or "--connections" or "--cordon" or "--output" && i + 1 < args.Length) values[args[i]] = args[++i];
+            if (args[i] is "--seconds" or "--connections" or "--provider" or "--cordon" or "--output" && i + 1 < args.Length) values[args[i]] = args[++i];
             else return Fail($"Unknown or incomplete argument '{args[i]}'.");
         }
         if (!int.TryParse(values.GetValueOrDefault("--seconds", "10"), CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 60)
             return Fail("--seconds must be between 1 and 60.");
         if (!int.TryParse(values.GetValueOrDefault("--connections", "16"), CultureInfo.InvariantCulture, out var connections) || connections is < 2 or > 256)
             return Fail("--connections must be between 2 and 256.");
+        Provider[]? providers = values.GetValueOrDefault("--provider", "both") switch
+        {
+            "both" => [Provider.Sqlite, Provider.Postgres],
+            "sqlite" => [Provider.Sqlite],
+            "postgres" => [Provider.Postgres],
+            _ => null,
+        };
+        if (providers is null) return Fail("--provider must be sqlite, postgres or both.");
         var repoRoot = BenchOptions.FindRepoRoot();
         var cordon = Path.GetFullPath(values.GetValueOrDefault("--cordon") ?? BenchOptions.DefaultCordonDll(repoRoot));
         var output = values.GetValueOrDefault("--output", Path.Combine(repoRoot, "docs", "benchmarks-passes.md"));
@@ -60,7 +70,8 @@ public static partial class PassBench
             + $"load average before: {LoadAverage()}").AppendLine();
 
         InProcess(report, TimeSpan.FromSeconds(seconds));
-        await OverHttpAsync(report, cordon, seconds, connections);
+        report.AppendLine("## Over HTTP (wrk, same host)").AppendLine();
+        foreach (var provider in providers) await OverHttpAsync(report, provider, cordon, seconds, connections);
 
         report.AppendLine().AppendLine($"Load average after: {LoadAverage()}. The machine is shared: figures vary with what else runs.");
         var markdown = report.ToString();
@@ -119,21 +130,23 @@ public static partial class PassBench
         return total / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task OverHttpAsync(StringBuilder report, string cordon, int seconds, int connections)
+    private static async Task OverHttpAsync(StringBuilder report, Provider provider, string cordon, int seconds, int connections)
     {
-        report.AppendLine("## Over HTTP (wrk, same host)").AppendLine();
+        report.AppendLine($"### {provider}").AppendLine();
         if (!File.Exists(cordon) || Which("wrk") is not { } wrk)
         {
-            report.AppendLine($"Skipped: {(File.Exists(cordon) ? "wrk is not installed (apt-get install wrk)" : $"the host {cordon} is not built")}.");
+            report.AppendLine($"Skipped: {(File.Exists(cordon) ? "wrk is not installed (apt-get install wrk)" : $"the host {cordon} is not built")}.").AppendLine();
             return;
         }
         var dataDirectory = Directory.CreateTempSubdirectory("cordon-pass-bench-").FullName;
         try
         {
-            var host = new CordonHost(cordon, [
-                "--Database:Provider=Sqlite", "--Database:SeedDemoOnStart=true", "--Database:DemoResidents=1000",
+            List<string> configuration = [
+                $"--Database:Provider={provider}", "--Database:SeedDemoOnStart=true", "--Database:DemoResidents=1000",
                 $"--Cordon:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=Warning",
-            ], Path.Combine(dataDirectory, "bench.log"));
+            ];
+            if (provider == Provider.Postgres) configuration.Add($"--Database:ConnectionString={await FreshPostgresAsync()}");
+            var host = new CordonHost(cordon, configuration, Path.Combine(dataDirectory, "bench.log"));
             await using var server = await host.StartServerAsync(TimeSpan.FromMinutes(5));
             using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
             var signIn = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName = "resident", password = DemoDistrict.Password });
@@ -144,11 +157,11 @@ public static partial class PassBench
             using var firstPass = await client.SendAsync(first);
             if (!firstPass.IsSuccessStatusCode)
             {
-                report.AppendLine($"Skipped: GET /api/v1/me/pass answered {(int)firstPass.StatusCode} for the demo resident: {await firstPass.Content.ReadAsStringAsync()}");
+                report.AppendLine($"Skipped: GET /api/v1/me/pass answered {(int)firstPass.StatusCode} for the demo resident: {await firstPass.Content.ReadAsStringAsync()}").AppendLine();
                 return;
             }
 
-            report.AppendLine($"`cordon serve` on SQLite (demo district, 1,000 residents), wrk -t2 -c{connections} -d{seconds}s from a second process; "
+            report.AppendLine($"`cordon serve` on {provider} (demo district, 1,000 residents), wrk -t2 -c{connections} -d{seconds}s from a second process; "
                 + "`/api/v1/me/pass` signed in as the demo resident with a bearer token (authentication, stored status and name read, signing, JSON).").AppendLine();
             report.AppendLine("| endpoint | requests/s | p50 | p99 | errors |");
             report.AppendLine("|---|---:|---:|---:|---:|");
@@ -156,7 +169,7 @@ public static partial class PassBench
             var issue = await WrkAsync(wrk, new Uri(server.BaseAddress, "/api/v1/me/pass"), token, seconds, connections);
             report.AppendLine($"| GET /health/live (trivial) | {trivial.Rate:N0} | {trivial.P50} | {trivial.P99} | {trivial.Errors} |");
             report.AppendLine($"| GET /api/v1/me/pass (issue a pass) | {issue.Rate:N0} | {issue.P50} | {issue.P99} | {issue.Errors} |");
-            report.AppendLine().AppendLine($"Pass issuance runs at {issue.Rate / trivial.Rate:P0} of the trivial endpoint's rate.");
+            report.AppendLine().AppendLine($"Pass issuance runs at {issue.Rate / trivial.Rate:P0} of the trivial endpoint's rate.").AppendLine();
         }
         finally
         {
@@ -169,6 +182,22 @@ public static partial class PassBench
                 // left to the temporary directory's cleaner
             }
         }
+    }
+
+    private const string PostgresDatabase = "cordon_pass_bench";
+
+    /// <summary>An empty database for the host, created afresh; its connection string.</summary>
+    private static async Task<string> FreshPostgresAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable("CORDON_BENCH_POSTGRES") is { Length: > 0 } configured ? configured : BenchOptions.DefaultPostgresAdmin;
+        await using (var connection = new Npgsql.NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using (var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {PostgresDatabase} WITH (FORCE)", connection)) await drop.ExecuteNonQueryAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {PostgresDatabase}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = PostgresDatabase }.ConnectionString;
     }
 
     private sealed record WrkResult(double Rate, string P50, string P99, string Errors);
