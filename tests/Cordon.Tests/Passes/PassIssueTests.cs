@@ -64,6 +64,7 @@ public abstract class PassIssueTests(CordonApp app) : AppTests(app)
 
         var atServer = await CheckAtServer(pass.Qr);
         (atServer.Valid, atServer.Content!.ResidentId, atServer.Content.Colour).ShouldBe((true, person.ResidentId, HealthColour.Green));
+        (atServer.Current!.Colour, atServer.Current.ChangedSinceIssued).ShouldBe((HealthColour.Green, false));
 
         // Each request signs a fresh pass.
         (await MyPass(resident)).Qr.ShouldNotBe(pass.Qr);
@@ -77,14 +78,15 @@ public abstract class PassIssueTests(CordonApp app) : AppTests(app)
         var lab = await App.FirstLab();
         await App.DeliverToLab(lab, tube.Barcode);
         await App.ImportResultsOk(lab, SamplingKit.ResultsCsv((tube.Barcode, "negative", null)));
-        await App.StatusWhen(people[0].ResidentId, s => s.LastNegativeSampledAt is not null, "tested negative");
+        var stored = await App.StatusWhen(people[0].ResidentId, s => s.LastNegativeSampledAt is not null, "tested negative");
+        stored.LastNegativeSampledAt!.Value.ShouldBe(tube.CollectedAt!.Value, TimeSpan.FromMinutes(1));
         using var resident = await App.ResidentClient(people[0]);
 
         var pass = await MyPass(resident);
 
         pass.Status.TestAgeHours.ShouldNotBeNull().ShouldBeLessThan(1);
         var check = await CheckAtServer(pass.Qr);
-        check.Content!.LastNegativeSampledAt!.Value.ShouldBe(tube.CollectedAt!.Value, TimeSpan.FromSeconds(1));
+        check.Content!.LastNegativeSampledAt.ShouldBe(PassFormat.WholeSeconds(stored.LastNegativeSampledAt.Value));
         check.Content.TestAgeHours.ShouldNotBeNull().ShouldBeLessThan(1);
     }
 
@@ -92,15 +94,26 @@ public abstract class PassIssueTests(CordonApp app) : AppTests(app)
     public async Task Untested_in_an_open_round_the_pass_carries_the_popup_and_the_page_asks_to_book_a_test()
     {
         var person = (await App.RegisterPeople(1, CordonApp.BuildingB, "worker2")).Single();
+        using var resident = await App.ResidentClient(person);
+        var before = await MyPass(resident);
+        before.Status.Popups.ShouldBeEmpty();
+
         await App.OpenRound(ScreeningKit.Round(CordonApp.CommunityB));
         await App.StatusWhen(person.ResidentId, s => s.Popups.Any(p => p.Kind == PopupKind.ScreeningRound), "given the round's popup");
-        using var resident = await App.ResidentClient(person);
+
+        // The pass issued before the round is still authentic, and the server says what changed since.
+        var old = await CheckAtServer(before.Qr);
+        old.Content!.Popups.ShouldBeEmpty();
+        var current = old.Current.ShouldNotBeNull();
+        current.Popups.ShouldContain(PopupKind.ScreeningRound);
+        current.ChangedSinceIssued.ShouldBeTrue();
 
         var pass = await MyPass(resident);
 
         pass.Status.Popups.ShouldContain(p => p.Kind == PopupKind.ScreeningRound);
         var check = await CheckAtServer(pass.Qr);
         check.Content!.Popups.ShouldContain(PopupKind.ScreeningRound);
+        check.Current!.ChangedSinceIssued.ShouldBeFalse();
 
         var page = await resident.GetStringAsync("/me/health");
         page.ShouldContain("id=\"health-pass\"");

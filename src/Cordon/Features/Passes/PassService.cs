@@ -48,11 +48,15 @@ public sealed record PassCheckContent(
     DateTime ExpiresAt,
     string KeyId);
 
+/// <summary>The person's stored status at the moment of a server-side check: newer than the pass when it changed since.</summary>
+public sealed record PassCurrentStatus(HealthColour Colour, IReadOnlyList<PopupKind> Popups, DateTime? LastNegativeSampledAt, DateTime Since, bool ChangedSinceIssued);
+
 /// <summary>
 /// The answer of a check: <paramref name="Outcome"/> is <c>valid</c>, <c>malformed</c>, <c>unknown-key</c>,
-/// <c>bad-signature</c>, <c>not-yet-valid</c> or <c>expired</c>; the content only when valid.
+/// <c>bad-signature</c>, <c>not-yet-valid</c> or <c>expired</c>; the content only when valid, and then the stored
+/// status now (<paramref name="Current"/>), so an online checkpoint sees a change made after the pass was issued.
 /// </summary>
-public sealed record PassCheck(bool Valid, string Outcome, string Reason, PassCheckContent? Content, DateTime CheckedAt);
+public sealed record PassCheck(bool Valid, string Outcome, string Reason, PassCheckContent? Content, PassCurrentStatus? Current, DateTime CheckedAt);
 
 /// <summary>A published verification key as a JWK (RFC 7517) with its validity, Unix seconds.</summary>
 public sealed record PassJwk(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg, long Nbf, long Exp);
@@ -107,10 +111,13 @@ public sealed class PassService(
         var now = clock.GetUtcNow().UtcDateTime;
         var verifier = await keys.VerifierAsync(qr, now, ct);
         var result = verifier.Verify(qr, now);
-        var content = result.Content is { } c
-            ? new PassCheckContent(c.ResidentId, c.Colour, c.Popups, c.LastNegativeSampledAt, c.TestAgeHours(now), c.MaskedName, c.IssuedAt, c.ExpiresAt, c.KeyId)
+        if (result.Content is not { } c) return Outcome<PassCheck>.Ok(new PassCheck(false, result.Code, result.Reason, null, null, now));
+        var content = new PassCheckContent(c.ResidentId, c.Colour, c.Popups, c.LastNegativeSampledAt, c.TestAgeHours(now), c.MaskedName, c.IssuedAt, c.ExpiresAt, c.KeyId);
+        var current = await statuses.GetAsync(c.ResidentId, ct) is { } stored
+            ? new PassCurrentStatus(stored.Colour, stored.Popups.Select(p => p.Kind).Distinct().Order().ToList(), stored.LastNegativeSampledAt, stored.Since,
+                stored.Colour != c.Colour || !stored.Popups.Select(p => p.Kind).Distinct().Order().SequenceEqual(c.Popups))
             : null;
-        return Outcome<PassCheck>.Ok(new PassCheck(result.IsValid, result.Code, result.Reason, content, now));
+        return Outcome<PassCheck>.Ok(new PassCheck(true, result.Code, result.Reason, content, current, now));
     }
 
     /// <summary>The published key set, as checkpoints download it.</summary>
