@@ -117,7 +117,7 @@ public sealed record BenchOptions(
     }
 
     /// <summary>The directory holding Cordon.slnx, found upwards from the bench's own output directory.</summary>
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -127,7 +127,7 @@ public sealed record BenchOptions(
     }
 
     /// <summary>The host's own build output of the same configuration as this runner (Release under dotnet run -c Release).</summary>
-    private static string DefaultCordonDll(string repoRoot)
+    internal static string DefaultCordonDll(string repoRoot)
     {
         var configuration = typeof(BenchOptions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         return Path.Combine(repoRoot, "src", "Cordon", "bin", configuration, "net10.0", "cordon.dll");
