@@ -106,7 +106,7 @@ public static partial class ProviderRun
         return new LoadResult(written, seconds, rate, generate.Elapsed.TotalSeconds, seed.Elapsed.TotalSeconds, vacuum, bytes);
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static async Task<long> DatabaseBytesAsync(Provider provider, BenchOptions options, string dataDirectory)
@@ -118,7 +118,7 @@ public static partial class ProviderRun
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task RecreatePostgresAsync(string admin, bool create)
+    internal static async Task RecreatePostgresAsync(string admin, bool create)
     {
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
