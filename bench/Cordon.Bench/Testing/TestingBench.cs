@@ -62,13 +62,14 @@ public static class TestingBench
         {
             if (!options.Keep)
             {
-                await ProviderRun.RecreatePostgresAsync(options.PostgresAdmin, create: false);
+                await ProviderRun.RecreatePostgresAsync(options.PostgresAdmin, create: false, TestingBenchOptions.Database);
                 Directory.Delete(dataDirectory, recursive: true);
             }
-            else Console.WriteLine($"  kept: database {BenchOptions.PostgresDatabase}, {dataDirectory}");
+            else Console.WriteLine($"  kept: database {TestingBenchOptions.Database}, {dataDirectory}");
         }
         result.Uptime.Add($"end: {Uptime()}");
 
+        if (options.LoadOnly) return result.Failure is null ? 0 : 1;
         var markdown = Markdown(options, machine, result, started);
         Console.WriteLine();
         Console.WriteLine(markdown);
@@ -83,26 +84,45 @@ public static class TestingBench
     private static async Task RunPhasesAsync(TestingBenchOptions options, string dataDirectory, TestingResult result, CancellationToken ct)
     {
         var logFile = Path.Combine(dataDirectory, "cordon.log");
-        var connectionString = new NpgsqlConnectionStringBuilder(options.PostgresAdmin) { Database = BenchOptions.PostgresDatabase, CommandTimeout = 3600 }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(options.PostgresAdmin) { Database = TestingBenchOptions.Database, CommandTimeout = 3600 }.ConnectionString;
         var host = new CordonHost(options.CordonDll,
             ["--Database:Provider=Postgres", $"--Cordon:DataDirectory={dataDirectory}", "--Database:SeedDemoOnStart=false", "--Database:DemoResidents=0",
-             $"--Database:ConnectionString={connectionString}"], logFile);
+             $"--Database:ConnectionString={connectionString}", $"--Cordon:PersonalDataKey={TestingBenchOptions.PersonalDataKey}"], logFile);
         Console.WriteLine($"== PostgreSQL: data directory {dataDirectory} (host log: {logFile})");
 
         // Set-up: the demo district (areas, sites, labs, staff) and the generated residents, as the registry bench does.
-        await ProviderRun.RecreatePostgresAsync(options.PostgresAdmin, create: true);
         var clock = Stopwatch.StartNew();
-        var seed = await host.RunAsync(["seed-demo", "--residents", "1000"], TimeSpan.FromMinutes(5));
-        if (seed.ExitCode != 0) throw new InvalidOperationException($"cordon seed-demo failed ({seed.ExitCode}):\n{seed.Output}");
-        var generate = await host.RunAsync(
-            ["generate", "--residents", options.Residents.ToString(Inv), "--seed", Workload.Seed.ToString(Inv), "--id-area", Workload.IdArea],
-            TimeSpan.FromHours(2));
-        if (generate.ExitCode != 0) throw new InvalidOperationException($"cordon generate failed ({generate.ExitCode}):\n{generate.Output}");
+        if (options.ReuseLoad && await DatabaseExistsAsync(options.PostgresAdmin, options.SeedTemplate, ct))
+        {
+            await ProviderRun.RecreatePostgresAsync(options.PostgresAdmin, create: true, TestingBenchOptions.Database, options.SeedTemplate);
+            result.Setup.Add(($"copy of the loaded registry {options.SeedTemplate} (--reuse-load)", clock.Elapsed.TotalSeconds));
+        }
+        else
+        {
+            await ProviderRun.RecreatePostgresAsync(options.PostgresAdmin, create: true, TestingBenchOptions.Database);
+            var seed = await host.RunAsync(["seed-demo", "--residents", "1000"], TimeSpan.FromMinutes(5));
+            if (seed.ExitCode != 0) throw new InvalidOperationException($"cordon seed-demo failed ({seed.ExitCode}):\n{seed.Output}");
+            var generate = await host.RunAsync(
+                ["generate", "--residents", options.Residents.ToString(Inv), "--seed", Workload.Seed.ToString(Inv), "--id-area", Workload.IdArea],
+                TimeSpan.FromHours(2));
+            if (generate.ExitCode != 0) throw new InvalidOperationException($"cordon generate failed ({generate.ExitCode}):\n{generate.Output}");
+            await using (var vacuum = new NpgsqlConnection(connectionString))
+            {
+                await vacuum.OpenAsync(ct);
+                await ExecuteAsync(vacuum, """VACUUM (ANALYZE) "Residents" """, ct);
+            }
+            result.Setup.Add(("seed-demo, `cordon generate` and VACUUM (ANALYZE)", clock.Elapsed.TotalSeconds));
+            if (options.ReuseLoad)
+            {
+                NpgsqlConnection.ClearAllPools();
+                await ProviderRun.RecreatePostgresAsync(options.PostgresAdmin, create: true, options.SeedTemplate, TestingBenchOptions.Database);
+                Console.WriteLine($"  kept the loaded registry as {options.SeedTemplate} for --reuse-load");
+            }
+        }
+        Console.WriteLine($"  set-up: {options.Residents:N0} residents in {clock.Elapsed.TotalSeconds:F1} s");
+        if (options.LoadOnly) return;
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync(ct);
-        await ExecuteAsync(db, """VACUUM (ANALYZE) "Residents" """, ct);
-        result.Setup.Add(("seed-demo, `cordon generate` and VACUUM (ANALYZE)", clock.Elapsed.TotalSeconds));
-        Console.WriteLine($"  set-up: {options.Residents:N0} residents generated in {clock.Elapsed.TotalSeconds:F1} s");
 
         // Everyone generated, in the generator's order (building by building): the ID numbers a sampler types for people
         // without a phone. Replayed from the deterministic generator, as the registry bench does.
@@ -239,6 +259,15 @@ public static class TestingBench
     {
         var sorted = values.Order().ToArray();
         return sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
+    private static async Task<bool> DatabaseExistsAsync(string admin, string database, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @name", connection);
+        command.Parameters.AddWithValue("name", database);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), Inv) > 0;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection db, string sql, CancellationToken ct)

@@ -13,8 +13,15 @@ public sealed record TestingBenchOptions(
     string RepoRoot,
     string? Output,
     bool Keep,
+    bool ReuseLoad,
+    bool LoadOnly,
     string CommandLine)
 {
+    /// <summary>Its own database, so that it never races the registry bench's <c>cordon_bench</c>.</summary>
+    public const string Database = "cordon_bench_testing";
+    /// <summary>A fixed personal-data key: ID numbers hash the same in every run, so a loaded registry can be reused.</summary>
+    public const string PersonalDataKey = "Q29yZG9uLWJlbmNoLXBlcnNvbmFsLWRhdGEta2V5ISE=";
+
     public const int PoolSize = 10;
     public const string CoverageIndex = "IX_PersonResults_AreaCode_SampledAt_ResidentId_Kind";
 
@@ -31,21 +38,26 @@ public sealed record TestingBenchOptions(
           --minutes N               give up after N minutes (default 60)
           --output PATH             Markdown report to update (default docs/benchmarks-testing.md; '-' for none)
           --cordon PATH             the host to run (default src/Cordon/bin/<configuration>/net10.0/cordon.dll)
-          --keep                    keep the database cordon_bench afterwards (for EXPLAIN)
+          --keep                    keep the database cordon_bench_testing afterwards (for EXPLAIN)
+          --reuse-load              keep the loaded registry as the template cordon_bench_testing_seed_N and start from a
+                                    copy of it when it exists (seconds instead of minutes of 'cordon generate')
+          --load-only               with --reuse-load: only load the registry and keep it as the template, measure nothing
 
         PostgreSQL only: CORDON_BENCH_POSTGRES is an admin connection string (default
         Host=127.0.0.1;Port=5432;Username=cordon;Password=cordon;Database=postgres); the database
-        'cordon_bench' is dropped and created afresh.
+        'cordon_bench_testing' is dropped and created afresh.
         """;
 
     public int Tubes => (Residents + PoolSize - 1) / PoolSize;
+
+    public string SeedTemplate => $"{Database}_seed_{Residents}";
 
     public static TestingBenchOptions? Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
         string[] valued = ["--residents", "--clients", "--requests", "--coverage-requests", "--minutes", "--output", "--cordon"];
-        string[] flagNames = ["--without-coverage-index", "--keep", "--help", "-h"];
+        string[] flagNames = ["--without-coverage-index", "--keep", "--reuse-load", "--load-only", "--help", "-h"];
         if (BenchOptions.ReadArguments(args, valued, flagNames, values, flags) is { } error) return Fail(error);
         if (flags.Contains("--help") || flags.Contains("-h"))
         {
@@ -67,7 +79,7 @@ public sealed record TestingBenchOptions(
         return new TestingBenchOptions(
             residents, clients, requests, coverage, flags.Contains("--without-coverage-index"), TimeSpan.FromMinutes(minutes),
             Environment.GetEnvironmentVariable("CORDON_BENCH_POSTGRES") is { Length: > 0 } admin ? admin : BenchOptions.DefaultPostgresAdmin,
-            Path.GetFullPath(cordon), defaults.RepoRoot, output == "-" ? null : Path.GetFullPath(output), flags.Contains("--keep"),
+            Path.GetFullPath(cordon), defaults.RepoRoot, output == "-" ? null : Path.GetFullPath(output), flags.Contains("--keep"), flags.Contains("--reuse-load") || flags.Contains("--load-only"), flags.Contains("--load-only"),
             "dotnet run -c Release --project bench/Cordon.Bench -- testing" + (args.Length == 0 ? "" : " " + string.Join(' ', args)));
     }
 
