@@ -9,7 +9,8 @@ namespace Cordon.Features.Demo;
 /// key-group testing intervals, the demo sampler assigned to the first site, and a screening round running today.</summary>
 internal static class DemoTesting
 {
-    public const int DemoRoundPeoplePerCommunity = 200;
+    public const int DemoRoundPeoplePerCommunity = 250;
+    private static readonly double[] DemoRoundShares = [0.85, 0.6, 0.95, 0.4, 0.7, 0.25, 0.5, 0.8];
 
     public static readonly (KeyGroup Group, int Hours)[] KeyGroupIntervals =
     [
@@ -74,10 +75,10 @@ internal static class DemoTesting
 
     /// <summary>
     /// A screening round running today over the last street (滨江街道), so that a new user sees coverage: in each of its
-    /// communities some of the first residents were sampled this morning in 10-in-1 pools at the street's site, most of
-    /// those pools already resulted negative at the first lab, the rest on their way (closed, waiting for a box). The
-    /// share falls from community to community, so the bars differ. Deterministic (residents in id order) and small
-    /// (at most <see cref="DemoRoundPeoplePerCommunity"/> people per community, a few hundred rows in all). The last
+    /// communities some of the first residents were sampled this morning in 10-in-1 pools at the street's site, two
+    /// pools in three already resulted negative at the first lab, the rest on their way (closed, waiting for a box).
+    /// The share differs from community to community, so the bars do. Deterministic (residents in id order) and small
+    /// (a share of at most <see cref="DemoRoundPeoplePerCommunity"/> people per community, a few thousand rows in all). The last
     /// street is used because the tests and the demo accounts work in the first one.
     /// </summary>
     public static async Task SeedRoundAsync(CordonDbContext db, List<Area> areas, CityTime time, CancellationToken ct)
@@ -122,10 +123,11 @@ internal static class DemoTesting
         var tubes = new List<(Tube Tube, List<(long Id, string AreaCode)> People)>();
         for (var c = 0; c < communities.Count; c++)
         {
-            var share = Math.Max(0.1, 0.9 - 0.15 * c);
             var prefix = communities[c].Code;
+            var living = await db.Residents.CountAsync(r => r.AreaCode.StartsWith(prefix), ct);
+            var share = DemoRoundShares[c % DemoRoundShares.Length];
             var people = await db.Residents.Where(r => r.AreaCode.StartsWith(prefix)).OrderBy(r => r.Id)
-                .Take((int)(DemoRoundPeoplePerCommunity * share)).Select(r => new { r.Id, r.AreaCode }).ToListAsync(ct);
+                .Take((int)(Math.Min(living, DemoRoundPeoplePerCommunity) * share)).Select(r => new { r.Id, r.AreaCode }).ToListAsync(ct);
             foreach (var pool in people.Chunk(10))
             {
                 // Two pools in three are back from the lab; the rest are still on their way.
