@@ -56,12 +56,7 @@ public sealed record BenchOptions(
         var flags = new HashSet<string>(StringComparer.Ordinal);
         string[] valued = ["--provider", "--residents", "--requests", "--concurrency", "--output", "--cordon", "--data-dir"];
         string[] flagNames = ["--quick", "--keep", "--skip-load", "--help", "-h"];
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (valued.Contains(args[i]) && i + 1 < args.Length) values[args[i]] = args[++i];
-            else if (flagNames.Contains(args[i])) flags.Add(args[i]);
-            else return Fail($"Unknown or incomplete argument '{args[i]}'.");
-        }
+        if (ReadArguments(args, valued, flagNames, values, flags) is { } error) return Fail(error);
         if (flags.Contains("--help") || flags.Contains("-h"))
         {
             Console.WriteLine(Usage);
@@ -100,7 +95,19 @@ public sealed record BenchOptions(
             "dotnet run -c Release --project bench/Cordon.Bench" + (args.Length == 0 ? "" : " -- " + string.Join(' ', args)));
     }
 
-    private static bool TryInt(Dictionary<string, string> values, string name, int fallback, out int value)
+    /// <summary>Sorts the arguments into options with a value and flags; the problem with the first one that is neither, or null.</summary>
+    internal static string? ReadArguments(string[] args, string[] valued, string[] flagNames, Dictionary<string, string> values, HashSet<string> flags)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (valued.Contains(args[i]) && i + 1 < args.Length) values[args[i]] = args[++i];
+            else if (flagNames.Contains(args[i])) flags.Add(args[i]);
+            else return $"Unknown or incomplete argument '{args[i]}'.";
+        }
+        return null;
+    }
+
+    internal static bool TryInt(Dictionary<string, string> values, string name, int fallback, out int value)
     {
         if (!values.TryGetValue(name, out var text))
         {
@@ -109,6 +116,9 @@ public sealed record BenchOptions(
         }
         return int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
+
+    /// <summary>The repository root and the host of this runner's configuration (shared with the other scenarios).</summary>
+    internal static (string RepoRoot, string CordonDll) Defaults() => (FindRepoRoot(), DefaultCordonDll(FindRepoRoot()));
 
     private static BenchOptions? Fail(string message)
     {

@@ -5,6 +5,7 @@ using Cordon.Bench;
 // real 'cordon serve' over HTTP. Timing targets are reported here, never asserted in tests.
 if (args.FirstOrDefault() == "health") return await HealthBench.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "passes") return await PassBench.RunAsync(args[1..]);
+if (args is ["testing", ..]) return await Cordon.Bench.Testing.TestingBench.RunAsync(args[1..]);
 var options = BenchOptions.Parse(args);
 if (options is null) return args.Contains("--help") || args.Contains("-h") ? 0 : 2;
 

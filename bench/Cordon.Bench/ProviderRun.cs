@@ -106,7 +106,7 @@ public static partial class ProviderRun
         return new LoadResult(written, seconds, rate, generate.Elapsed.TotalSeconds, seed.Elapsed.TotalSeconds, vacuum, bytes);
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static async Task<long> DatabaseBytesAsync(Provider provider, BenchOptions options, string dataDirectory)
@@ -118,14 +118,15 @@ public static partial class ProviderRun
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task RecreatePostgresAsync(string admin, bool create)
+    /// <summary>Drops the database and, with <paramref name="create"/>, creates it afresh (as a copy of <paramref name="template"/> if given).</summary>
+    internal static async Task RecreatePostgresAsync(string admin, bool create, string database = BenchOptions.PostgresDatabase, string? template = null)
     {
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {BenchOptions.PostgresDatabase} WITH (FORCE)", connection))
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection))
             await drop.ExecuteNonQueryAsync();
         if (!create) return;
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {BenchOptions.PostgresDatabase}", connection);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {database}{(template is null ? "" : $" TEMPLATE {template}")}", connection);
         await command.ExecuteNonQueryAsync();
     }
 

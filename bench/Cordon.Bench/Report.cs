@@ -124,14 +124,14 @@ public static class Report
     }
 
     /// <summary>Replaces the generated section of the report file (creating the file when it does not exist yet).</summary>
-    public static void Write(string path, string section)
+    public static void Write(string path, string section, string begin = Begin, string end = End)
     {
-        var generated = $"{Begin}\n{section}{End}";
+        var generated = $"{begin}\n{section}{end}";
         string text;
-        if (File.Exists(path) && File.ReadAllText(path) is var existing && existing.IndexOf(Begin, StringComparison.Ordinal) is var b and >= 0
-            && existing.IndexOf(End, b, StringComparison.Ordinal) is var e and >= 0)
+        if (File.Exists(path) && File.ReadAllText(path) is var existing && existing.IndexOf(begin, StringComparison.Ordinal) is var b and >= 0
+            && existing.IndexOf(end, b, StringComparison.Ordinal) is var e and >= 0)
         {
-            text = existing[..b] + generated + existing[(e + End.Length)..];
+            text = existing[..b] + generated + existing[(e + end.Length)..];
         }
         else
         {
@@ -161,7 +161,7 @@ public static class Report
     }
 
     /// <summary>The commit of the working tree, and whether the host was built with changes to src/ not committed yet.</summary>
-    private static string GitCommit(string repoRoot)
+    internal static string GitCommit(string repoRoot)
     {
         var commit = Git(repoRoot, "rev-parse", "--short", "HEAD");
         if (commit is null) return "unknown";

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cordon.Infrastructure.Web;
 using Cordon.Resources;
 using Microsoft.Extensions.Localization;
 
@@ -69,20 +70,11 @@ public static partial class ErrorText
         (CsvStrayQuote(), "Msg_CsvStrayQuote"),
     ];
 
+    /// <summary>The registry's wording; a part of a pattern may be a message itself ("is not valid CSV: a quoted field … is never closed").</summary>
+    private static readonly MessageCatalog Catalog = new(Exact, Patterns, (t, group) => Localize(t, group.Value));
+
     /// <summary>The message in the current UI language.</summary>
-    public static string Localize(IStringLocalizer<Strings> t, string message)
-    {
-        if (Exact.TryGetValue(message, out var key)) return Found(t[key]) ?? message;
-        foreach (var (pattern, patternKey) in Patterns)
-        {
-            var match = pattern.Match(message);
-            if (!match.Success) continue;
-            // A part may be a message itself ("is not valid CSV: a quoted field … is never closed").
-            var args = match.Groups.Values.Skip(1).Select(g => (object)Localize(t, g.Value)).ToArray();
-            return Found(t[patternKey, args]) ?? message;
-        }
-        return message;
-    }
+    public static string Localize(IStringLocalizer<Strings> t, string message) => Catalog.Localize(t, message);
 
     /// <summary>The label of a field by its JSON name: "Field_{scope}_{field}" when the form has its own word, else "Field_{field}".</summary>
     public static string Label(IStringLocalizer<Strings> t, string field, string? scope = null)
@@ -93,9 +85,10 @@ public static partial class ErrorText
 
     /// <summary>"Phone must be …" / "手机号必须…": the label and the message as one sentence.</summary>
     public static string Sentence(IStringLocalizer<Strings> t, string field, string message, string? scope = null) =>
-        t["Error_Format", Label(t, field, scope), Localize(t, message)];
+        Catalog.Sentence(t, field, message, scope);
 
-    private static string? Found(LocalizedString s) => s.ResourceNotFound ? null : s.Value;
+    /// <summary>The translation, or null when the resource has no such key.</summary>
+    internal static string? Found(LocalizedString s) => s.ResourceNotFound ? null : s.Value;
 
     [GeneratedRegex(@"^must be at most (\d+) characters$")]
     private static partial Regex MaxLength();
@@ -141,4 +134,44 @@ public static partial class ErrorText
 
     [GeneratedRegex(@"^Username '(.*)' is invalid, can only contain letters or digits\.$")]
     private static partial Regex UserNameInvalid();
+}
+
+/// <summary>
+/// One feature's English service messages and their resource keys: the exact wordings first, then patterns whose groups
+/// become the resource's arguments (<paramref name="argument"/> may translate a group, e.g. a status word). A message it
+/// does not know goes to <paramref name="next"/> (the features pass <see cref="ErrorText.Localize"/>), or, without one, is
+/// shown as it is, so nothing is ever hidden. A known message whose resource is missing is shown as it is too.
+/// </summary>
+public sealed class MessageCatalog(
+    IReadOnlyDictionary<string, string> exact,
+    IReadOnlyList<(Regex Pattern, string Key)> patterns,
+    Func<IStringLocalizer<Strings>, Group, object>? argument = null,
+    Func<IStringLocalizer<Strings>, string, string>? next = null)
+{
+    public string Localize(IStringLocalizer<Strings> t, string message)
+    {
+        if (exact.TryGetValue(message, out var key)) return ErrorText.Found(t[key]) ?? message;
+        foreach (var (pattern, patternKey) in patterns)
+        {
+            var match = pattern.Match(message);
+            if (!match.Success) continue;
+            var args = match.Groups.Values.Skip(1).Select(g => argument is null ? g.Value : argument(t, g)).ToArray();
+            return ErrorText.Found(t[patternKey, args]) ?? message;
+        }
+        return next is null ? message : next(t, message);
+    }
+
+    /// <summary>"Phone must be …" / "手机号必须…": the label and the message as one sentence.</summary>
+    public string Sentence(IStringLocalizer<Strings> t, string field, string message, string? scope = null) =>
+        t["Error_Format", ErrorText.Label(t, field, scope), Localize(t, message)];
+
+    /// <summary>The errors of an outcome with every message in the user's language, ready for ErrorSummary and FieldError.</summary>
+    public FormErrors Errors<T>(IStringLocalizer<Strings> t, Outcome<T> outcome)
+    {
+        var errors = FormErrors.From(outcome);
+        if (!errors.Any) return errors;
+        return new FormErrors(
+            errors.Fields.ToDictionary(f => f.Key, f => f.Value.Select(m => Localize(t, m)).ToArray()),
+            errors.Message is { } message ? Localize(t, message) : null);
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bogus;
 using Cordon.Features.Identity;
 using Cordon.Features.Registry;
+using Cordon.Features.Testing;
 using Cordon.Infrastructure.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ public sealed record DemoAccount(string UserName, string Role, string Jurisdicti
 /// </summary>
 public sealed partial class DemoDistrict(
     CordonDbContext db, ResidentBulkWriter residents, UserManager<CordonUser> users, RoleManager<IdentityRole> roles,
-    TimeProvider clock, ILogger<DemoDistrict> log)
+    TimeProvider clock, CityTime cityTime, ILogger<DemoDistrict> log)
 {
     public const string CityCode = "990100";
     public const string DistrictCode = "990102";
@@ -76,7 +77,9 @@ public sealed partial class DemoDistrict(
 
         await DemoTesting.SeedAsync(db, areas, now, ct);
         db.ChangeTracker.Clear();
-        progress($"testing: {await db.SamplingSites.CountAsync(ct)} sampling sites, {await db.Labs.CountAsync(ct)} labs, key-group testing intervals");
+        await DemoTesting.SeedRoundAsync(db, areas, cityTime, ct);
+        db.ChangeTracker.Clear();
+        progress($"testing: {await db.SamplingSites.CountAsync(ct)} sampling sites, {await db.Labs.CountAsync(ct)} labs, key-group testing intervals, a screening round with {await db.TubeMembers.CountAsync(ct)} people sampled");
 
         await CreateAccountsAsync(ct);
         await DemoTesting.AssignSamplerAsync(db, ct);

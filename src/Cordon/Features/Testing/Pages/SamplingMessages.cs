@@ -63,31 +63,22 @@ public static partial class SamplingMessages
         (RepeatsTube(), "SMsg_RepeatsTube"),
     ];
 
-    public static string Localize(IStringLocalizer<Strings> t, string message)
-    {
-        if (Exact.TryGetValue(message, out var key)) return Found(t[key]) ?? message;
-        foreach (var (pattern, patternKey) in Patterns)
-        {
-            var match = pattern.Match(message);
-            if (!match.Success) continue;
-            var args = match.Groups.Values.Skip(1).Select(g => (object)(g.Name == "status" ? Status(t, g.Value) : g.Value)).ToArray();
-            return Found(t[patternKey, args]) ?? message;
-        }
-        return ErrorText.Localize(t, message);
-    }
+    /// <summary>A status word inside a message is translated too.</summary>
+    private static readonly MessageCatalog Catalog = new(
+        Exact, Patterns, (t, group) => group.Name == "status" ? Status(t, group.Value) : group.Value, ErrorText.Localize);
+
+    public static string Localize(IStringLocalizer<Strings> t, string message) => Catalog.Localize(t, message);
 
     /// <summary>"Box code is not a known box" / "箱码不是已知的转运箱".</summary>
     public static string Sentence(IStringLocalizer<Strings> t, string field, string message, string? scope = null) =>
-        t["Error_Format", ErrorText.Label(t, field, scope), Localize(t, message)];
+        Catalog.Sentence(t, field, message, scope);
 
     /// <summary>A tube or box status in the user's language ("closed" → "已封管").</summary>
     public static string Status(IStringLocalizer<Strings> t, string word)
     {
         var name = word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
-        return Found(t["TubeStatus_" + name]) ?? word;
+        return ErrorText.Found(t["TubeStatus_" + name]) ?? word;
     }
-
-    private static string? Found(LocalizedString s) => s.ResourceNotFound ? null : s.Value;
 
     [GeneratedRegex(@"^Tube (\S+) is (?<status>\w+): it takes no more people\.$")]
     private static partial Regex NoMorePeople();

@@ -75,7 +75,9 @@ public partial class SamplingPage
     private async Task AddPersonAsync()
     {
         if (site is null || tube is null) return;
-        var outcome = await Sampling.AddPersonAsync(tube.Barcode, new AddPersonInput(PersonCode));
+        // The resident's page shows the code in groups of four ("ABCD EFGH"); typed as shown, the spaces are not part of it.
+        var code = PersonCode is null ? null : string.Concat(PersonCode.Where(c => !char.IsWhiteSpace(c)));
+        var outcome = await Sampling.AddPersonAsync(tube.Barcode, new AddPersonInput(code));
         errors = FormErrors.From(outcome);
         if (!outcome.IsOk) return;
         var added = outcome.Value!;

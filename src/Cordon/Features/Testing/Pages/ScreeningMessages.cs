@@ -41,28 +41,12 @@ public static partial class ScreeningMessages
         (IntervalRange(), "Msg_IntervalRange"),
     ];
 
-    public static string Localize(IStringLocalizer<Strings> t, string message)
-    {
-        if (Exact.TryGetValue(message, out var key)) return Found(t[key]) ?? message;
-        foreach (var (pattern, patternKey) in Patterns)
-        {
-            var match = pattern.Match(message);
-            if (match.Success) return Found(t[patternKey, match.Groups.Values.Skip(1).Select(g => (object)g.Value).ToArray()]) ?? message;
-        }
-        return ErrorText.Localize(t, message);
-    }
+    private static readonly MessageCatalog Catalog = new(Exact, Patterns, next: ErrorText.Localize);
+
+    public static string Localize(IStringLocalizer<Strings> t, string message) => Catalog.Localize(t, message);
 
     /// <summary>The errors of an outcome with every message in the user's language, ready for ErrorSummary and FieldError.</summary>
-    public static FormErrors Errors<T>(IStringLocalizer<Strings> t, Outcome<T> outcome)
-    {
-        var errors = FormErrors.From(outcome);
-        if (!errors.Any) return errors;
-        return new FormErrors(
-            errors.Fields.ToDictionary(f => f.Key, f => f.Value.Select(m => Localize(t, m)).ToArray()),
-            errors.Message is { } message ? Localize(t, message) : null);
-    }
-
-    private static string? Found(LocalizedString s) => s.ResourceNotFound ? null : s.Value;
+    public static FormErrors Errors<T>(IStringLocalizer<Strings> t, Outcome<T> outcome) => Catalog.Errors(t, outcome);
 
     [GeneratedRegex(@"^(.+): not a 6, 9, 12 or 15-digit area code$")]
     private static partial Regex AreasMalformed();

@@ -51,19 +51,12 @@ public static partial class SiteMessages
         (HoursEnds(), "SiteMsg_HoursEnds"),
     ];
 
-    public static string Localize(IStringLocalizer<Strings> t, string message)
-    {
-        if (Exact.TryGetValue(message, out var key)) return Found(t[key]) ?? message;
-        foreach (var (pattern, patternKey) in Patterns)
-        {
-            var match = pattern.Match(message);
-            if (match.Success) return Found(t[patternKey, match.Groups.Values.Skip(1).Select(g => (object)g.Value).ToArray()]) ?? message;
-        }
-        return ErrorText.Localize(t, message);
-    }
+    private static readonly MessageCatalog Catalog = new(Exact, Patterns, next: ErrorText.Localize);
+
+    public static string Localize(IStringLocalizer<Strings> t, string message) => Catalog.Localize(t, message);
 
     public static string Sentence(IStringLocalizer<Strings> t, string field, string message, string? scope = null) =>
-        t["Error_Format", ErrorText.Label(t, field, scope), Localize(t, message)];
+        Catalog.Sentence(t, field, message, scope);
 
     /// <summary>"Today", "Tomorrow", or the date with its weekday ("3月5日 周四" / "March 5 Thu").</summary>
     public static string Day(IStringLocalizer<Strings> t, DateOnly day, DateOnly today) => (day.DayNumber - today.DayNumber) switch
@@ -105,8 +98,6 @@ public static partial class SiteMessages
         CrowdLevel.Crowded => "text-bg-danger",
         _ => "text-bg-secondary",
     };
-
-    private static string? Found(LocalizedString s) => s.ResourceNotFound ? null : s.Value;
 
     [GeneratedRegex(@"^must be between (-?\d+) and (-?\d+) minutes$")]
     private static partial Regex BetweenMinutes();
