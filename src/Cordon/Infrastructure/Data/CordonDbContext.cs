@@ -1,4 +1,5 @@
 using Cordon.Features.Audit;
+using Cordon.Features.Certificates;
 using Cordon.Features.Identity;
 using Cordon.Features.Registry;
 using Cordon.Features.Testing;
@@ -39,6 +40,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     // Venue check-ins (0006_scans)
 
     // Test certificates (0007_certificates)
+    public DbSet<CertificateSigner> CertificateSigners => Set<CertificateSigner>();
 
     // Checkpoints (0008_checkpoints)
 
@@ -60,6 +62,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         // Venue check-ins
 
         // Test certificates
+        builder.AddCertificatesModel();
 
         // Checkpoints
 
