@@ -64,6 +64,8 @@ public sealed record CordonCommand(string Name, string[] Options, string[] HostA
                 if (i + 1 < rest.Length && !rest[i + 1].StartsWith("--", StringComparison.Ordinal)) options.Add(rest[++i]);
             }
         }
+        // Standard output carries the results of "certificate verify", one JSON line each: logs go to standard error.
+        if (name == "certificate verify") host.Insert(0, "--Logging:Console:LogToStandardErrorThreshold=Trace");
         return new CordonCommand(Known.Contains(name) ? name : "unknown:" + name, options.ToArray(), host.ToArray());
     }
 
