@@ -21,6 +21,7 @@ public static class CertificateVerifyCommand
     public static async Task<int> RunAsync(TextReader input, TextWriter output, Func<Task<DccTrustList>> configuredTrust, TimeProvider clock, CancellationToken ct = default)
     {
         Task<DccTrustList>? configured = null;
+        var given = new GivenTrust();
         var number = 0;
         while (await input.ReadLineAsync(ct) is { } line)
         {
@@ -29,7 +30,7 @@ public static class CertificateVerifyCommand
             DccVerification result;
             try
             {
-                result = await VerifyLineAsync(line, number, () => configured ??= configuredTrust(), clock);
+                result = await VerifyLineAsync(line, number, () => configured ??= configuredTrust(), given, clock);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -42,7 +43,15 @@ public static class CertificateVerifyCommand
         return 0;
     }
 
-    private static async Task<DccVerification> VerifyLineAsync(string line, int number, Func<Task<DccTrustList>> configuredTrust, TimeProvider clock)
+    /// <summary>The trust list of the previous line, parsed: a batch usually repeats the same one on every line.</summary>
+    private sealed class GivenTrust
+    {
+        public string? Raw;
+        public DccTrustList? Parsed;
+        public string? Problem;
+    }
+
+    private static async Task<DccVerification> VerifyLineAsync(string line, int number, Func<Task<DccTrustList>> configuredTrust, GivenTrust given, TimeProvider clock)
     {
         JsonElement request;
         try
@@ -61,13 +70,19 @@ public static class CertificateVerifyCommand
         DccTrustList trust;
         if (request.TryGetProperty("trust", out var trustElement) && trustElement.ValueKind != JsonValueKind.Null)
         {
-            var texts = trustElement.ValueKind == JsonValueKind.Array && trustElement.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
-                ? trustElement.EnumerateArray().Select(e => e.GetString()!).ToList()
-                : null;
-            var reason = "\"trust\" is not an array of base64 DER certificates";
-            var parsed = texts is null ? null : DccTrustList.TryParse(texts, out reason);
-            if (parsed is null) trustProblem = reason;
-            trust = parsed ?? new DccTrustList([]);
+            var raw = trustElement.GetRawText();
+            if (raw != given.Raw)
+            {
+                var texts = trustElement.ValueKind == JsonValueKind.Array && trustElement.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
+                    ? trustElement.EnumerateArray().Select(e => e.GetString()!).ToList()
+                    : null;
+                var reason = "\"trust\" is not an array of base64 DER certificates";
+                given.Parsed = texts is null ? null : DccTrustList.TryParse(texts, out reason);
+                given.Problem = given.Parsed is null ? reason : null;
+                given.Raw = raw;
+            }
+            trustProblem = given.Problem;
+            trust = given.Parsed ?? new DccTrustList([]);
         }
         else trust = await configuredTrust();
 
