@@ -130,7 +130,7 @@ public abstract class CertificateTests(CordonApp app) : AppTests(app)
 
     private CertificateService ServiceAt(Person person, DateTimeOffset now)
     {
-        var services = App.Services;
+        var services = App.Services.CreateScope().ServiceProvider;
         var user = new CurrentUser
         {
             Principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(CurrentUser.ResidentIdClaim, person.ResidentId.ToString(System.Globalization.CultureInfo.InvariantCulture))], "test")),

@@ -51,21 +51,18 @@ public sealed class CertificateOptions
 /// </summary>
 public sealed class CertificateSignerStore(
     IDbContextFactory<CordonDbContext> factory, PersonalDataProtector protector, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<CertificateOptions> options)
+    Microsoft.Extensions.Options.IOptions<CertificateOptions> options, CertificateSignerCache cache)
 {
     /// <summary>The DCC extended key usage "may sign test certificates".</summary>
     public const string TestIssuerUsage = "1.3.6.1.4.1.1847.2021.1.1";
 
-    private readonly SemaphoreSlim _lock = new(1, 1);
-    private (ECDsa Key, X509Certificate2 Certificate)? _signer;
-
     public async Task<(ECDsa Key, X509Certificate2 Certificate)> SignerAsync(CancellationToken ct = default)
     {
-        if (_signer is { } cached) return cached;
-        await _lock.WaitAsync(ct);
+        if (cache.Signer is { } cached) return cached;
+        await cache.Lock.WaitAsync(ct);
         try
         {
-            if (_signer is { } again) return again;
+            if (cache.Signer is { } again) return again;
             await using var db = await factory.CreateDbContextAsync(ct);
             var row = await db.CertificateSigners.AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
             if (row is null)
@@ -77,12 +74,12 @@ public sealed class CertificateSignerStore(
             }
             var key = ECDsa.Create();
             key.ImportPkcs8PrivateKey(Convert.FromBase64String(protector.Decrypt(row.PrivateKeyCipher)), out _);
-            _signer = (key, X509CertificateLoader.LoadCertificate(Convert.FromBase64String(row.Certificate)));
-            return _signer.Value;
+            cache.Signer = (key, X509CertificateLoader.LoadCertificate(Convert.FromBase64String(row.Certificate)));
+            return cache.Signer.Value;
         }
         finally
         {
-            _lock.Release();
+            cache.Lock.Release();
         }
     }
 
@@ -122,6 +119,13 @@ public sealed class CertificateSignerStore(
             CreatedAt = now.UtcDateTime,
         };
     }
+}
+
+/// <summary>The signer key once loaded, shared by the requests of this host (the store itself is per request).</summary>
+public sealed class CertificateSignerCache
+{
+    public SemaphoreSlim Lock { get; } = new(1, 1);
+    public (ECDsa Key, X509Certificate2 Certificate)? Signer { get; set; }
 }
 
 /// <summary>The certificates' table (migration 0007_certificates).</summary>

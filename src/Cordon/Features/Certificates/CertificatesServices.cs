@@ -13,7 +13,8 @@ public static class CertificatesServices
     public static WebApplicationBuilder AddCertificates(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<CertificateSignerStore>();
+        builder.Services.AddSingleton<CertificateSignerCache>();
+        builder.Services.AddScoped<CertificateSignerStore>();
         builder.Services.AddScoped<CertificateService>();
         return builder;
     }
