@@ -62,6 +62,8 @@ public abstract class HostTests(CordonApp app) : AppTests(app)
     private static readonly string[] AnonymousByDesign =
     [
         "/api/v1/auth/token", // signing in
+        "/api/v1/certificates/verify", // whoever is shown a test certificate (venue, border, traveller) may check it, like the EU DCC verifier apps (ADR 009)
+        "/api/v1/certificates/trust-list", // our public signer certificates: others verify our certificates offline with them (ADR 009)
     ];
 }
 

@@ -1,3 +1,4 @@
+using Cordon.Features.Certificates;
 using Cordon.Features.Demo;
 using Cordon.Features.Identity;
 using Cordon.Features.Registry;
@@ -28,6 +29,10 @@ public static class Commands
                 return await CreateAdminAsync(command, services);
             case "generate":
                 return await GenerateAsync(command, services);
+            case "certificate verify":
+                // Needs neither the web server nor, when every line brings its trust list, the database.
+                return await CertificateVerifyCommand.RunAsync(Console.In, Console.Out,
+                    () => services.GetRequiredService<CertificateSignerStore>().TrustListAsync(), TimeProvider.System);
             case "schema-script":
                 await using (var db = await services.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync())
                 {

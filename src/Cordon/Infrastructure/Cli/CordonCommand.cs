@@ -18,6 +18,10 @@ public sealed record CordonCommand(string Name, string[] Options, string[] HostA
                                   --user NAME --password PASSWORD [--jurisdiction AREA_CODE] (default 990100)
           generate              Add synthetic residents to the existing district in bulk (benchmarks, load tests).
                                   --residents N [--seed S] [--id-area 6DIGITS]
+          certificate verify    Verify EU Digital COVID Certificates (HC1 QR texts) in bulk: one JSON object per line
+                                on standard input, {"qr": "HC1:…", "trust": ["<base64 DER>", …], "at": "<ISO-8601>"}
+                                (trust and at optional: the configured trust list, now), one JSON result per line
+                                on standard output, {"valid", "stage", "reason", "content"}.
           schema-script         Print the SQL that creates the current EF model for the configured provider
                                 (the starting point of a new migration script).
           help, --help          Show this text.
@@ -27,17 +31,27 @@ public sealed record CordonCommand(string Name, string[] Options, string[] HostA
           Database:ConnectionString     required for Postgres; SQLite defaults to <data directory>/cordon.db
           Cordon:DataDirectory          where the SQLite file and the development key live (default ./data)
           Cordon:PersonalDataKey        base64 32-byte key for ID-number hashing/encryption (required in production)
+          Certificates:Country          ISO country of the certificate issuer (default CN)
+          Certificates:Issuer           the issuer named in certificates
+          Certificates:ValidityHours    how long a negative-test certificate is valid after sampling (default 72)
+          Certificates:Trust:0, :1, …   other issuers' signer certificates to trust (base64 DER)
           Urls                          e.g. http://127.0.0.1:5080
         Environment variables use double underscores: Database__Provider=Postgres.
         """;
 
-    private static readonly string[] Known = ["serve", "migrate", "seed-demo", "create-admin", "generate", "schema-script", "help"];
+    private static readonly string[] Known = ["serve", "migrate", "seed-demo", "create-admin", "generate", "schema-script", "certificate verify", "help"];
 
     public static CordonCommand Parse(string[] args)
     {
         var name = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
         if (args.Contains("--help") || args.Contains("-h")) name = "help";
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        // Commands with a sub-command ("certificate verify") take their second word as part of the name.
+        if (name == "certificate" && rest.Length > 0 && !rest[0].StartsWith('-'))
+        {
+            name = $"{name} {rest[0]}";
+            rest = rest[1..];
+        }
         // Options are "--name value" pairs of the command; "--key=value" pairs configure the host.
         var options = new List<string>();
         var host = new List<string>();
@@ -50,6 +64,8 @@ public sealed record CordonCommand(string Name, string[] Options, string[] HostA
                 if (i + 1 < rest.Length && !rest[i + 1].StartsWith("--", StringComparison.Ordinal)) options.Add(rest[++i]);
             }
         }
+        // Standard output carries the results of "certificate verify", one JSON line each: logs go to standard error.
+        if (name == "certificate verify") host.Insert(0, "--Logging:Console:LogToStandardErrorThreshold=Trace");
         return new CordonCommand(Known.Contains(name) ? name : "unknown:" + name, options.ToArray(), host.ToArray());
     }
 

@@ -1,4 +1,5 @@
 using Cordon.Features.Audit;
+using Cordon.Features.Certificates;
 using Cordon.Features.Identity;
 using Cordon.Features.Registry;
 using Cordon.Features.Testing;
@@ -43,6 +44,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     // Venue check-ins (0006_scans)
 
     // Test certificates (0007_certificates)
+    public DbSet<CertificateSigner> CertificateSigners => Set<CertificateSigner>();
 
     // Checkpoints (0008_checkpoints)
 
@@ -66,6 +68,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         // Venue check-ins
 
         // Test certificates
+        builder.AddCertificatesModel();
 
         // Checkpoints
 
