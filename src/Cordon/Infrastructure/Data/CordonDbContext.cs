@@ -41,6 +41,9 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     // Test certificates (0007_certificates)
 
     // Checkpoints (0008_checkpoints)
+    public DbSet<Features.Checkpoints.Checkpoint> Checkpoints => Set<Features.Checkpoints.Checkpoint>();
+    public DbSet<Features.Checkpoints.Passage> Passages => Set<Features.Checkpoints.Passage>();
+    public DbSet<Features.Checkpoints.Outsider> Outsiders => Set<Features.Checkpoints.Outsider>();
 
     internal bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -62,6 +65,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         // Test certificates
 
         // Checkpoints
+        Features.Checkpoints.CheckpointsModel.AddCheckpointsModel(builder);
 
         builder.Entity<CordonUser>(user =>
         {
