@@ -1,14 +1,20 @@
 namespace Cordon.Features.Checkpoints;
 
+/// <summary>Community checkpoints (卡口): checkpoints and their policy, the phone console, passages, outsiders, logs.</summary>
 public static class CheckpointsServices
 {
     public static WebApplicationBuilder AddCheckpoints(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScoped<CheckpointService>();
+        builder.Services.AddScoped<PassageService>();
+        builder.Services.AddScoped<PassageLogService>();
+        builder.Services.AddHostedService<DemoCheckpoints>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapCheckpointsApi(this IEndpointRouteBuilder app)
     {
+        app.MapCheckpointEndpoints();
         return app;
     }
 }
