@@ -38,6 +38,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     public DbSet<Features.Health.HealthAppeal> HealthAppeals => Set<Features.Health.HealthAppeal>();
 
     // Passes (0005_passes)
+    public DbSet<Features.Passes.PassSigningKey> PassSigningKeys => Set<Features.Passes.PassSigningKey>();
 
     // Venue check-ins (0006_scans)
 
@@ -63,6 +64,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         Features.Health.HealthModel.AddHealthModel(builder);
 
         // Passes
+        Features.Passes.PassesModel.AddPassesModel(builder);
 
         // Venue check-ins
 
