@@ -15,3 +15,20 @@ public interface ICheckpointPassReader
 {
     Task<CheckedPass> ReadAsync(string text, DateTime at, CancellationToken ct = default);
 }
+
+/// <summary>The pass feature's verifier and published keys (ADR 008), at the instant of the passage.</summary>
+internal sealed class CheckpointPassReader(Passes.PassKeyRing keys) : ICheckpointPassReader
+{
+    public async Task<CheckedPass> ReadAsync(string text, DateTime at, CancellationToken ct = default)
+    {
+        var verifier = await keys.VerifierAsync(text, at, ct);
+        var result = verifier.Verify(text, at);
+        if (!result.IsValid || result.Content is not { } content)
+        {
+            return new CheckedPass(result.Outcome is Passes.PassOutcome.Expired or Passes.PassOutcome.NotYetValid
+                ? CheckpointRules.Reasons.PassExpired
+                : CheckpointRules.Reasons.PassInvalid);
+        }
+        return new CheckedPass(null, content.ResidentId, content.Colour, content.Popups, content.LastNegativeSampledAt, content.MaskedName);
+    }
+}

@@ -8,6 +8,7 @@ public static class CheckpointsServices
         builder.Services.AddScoped<CheckpointService>();
         builder.Services.AddScoped<PassageService>();
         builder.Services.AddScoped<PassageLogService>();
+        builder.Services.AddScoped<ICheckpointPassReader, CheckpointPassReader>();
         builder.Services.AddHostedService<DemoCheckpoints>();
         return builder;
     }
