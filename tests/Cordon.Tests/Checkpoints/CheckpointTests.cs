@@ -4,9 +4,12 @@ using System.Security.Cryptography;
 using Cordon.Features.Checkpoints;
 using Cordon.Features.Health;
 using Cordon.Features.Passes;
+using Cordon.Infrastructure.Data;
 using Cordon.Tests.Health;
 using Cordon.Tests.Support;
 using Cordon.Tests.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Reasons = Cordon.Features.Checkpoints.CheckpointRules.Reasons;
 
 namespace Cordon.Tests.Checkpoints;
@@ -224,6 +227,56 @@ public abstract class CheckpointTests(CordonApp app) : AppTests(app)
 
         var missing = await worker.PostAsJsonAsync($"/api/v1/checkpoints/{checkpoint.Id}/outsiders", new OutsiderInput("", "12", null), Json.Options);
         await missing.ShouldBeValidationProblem("name", "phone", "purpose");
+    }
+
+    [SkippableFact]
+    public async Task Passages_and_outsiders_older_than_the_retention_period_are_deleted_and_recent_ones_kept()
+    {
+        var checkpoint = await App.NewCheckpoint();
+        using var worker = await App.ClientFor("worker");
+        var response = await worker.PostAsJsonAsync($"/api/v1/checkpoints/{checkpoint.Id}/outsiders",
+            new OutsiderInput("李四", "13900001111", OutsiderPurpose.FoodDelivery), Json.Options);
+        var outsider = await response.ReadAs<OutsiderDto>();
+        var recent = await worker.RecordOk(checkpoint.Id, new PassageInput(Guid.NewGuid(), PassageDirection.Out, OutsiderId: outsider.Id, Colour: HealthColour.Green));
+
+        await using var scope = App.Services.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync();
+        var old = DateTime.UtcNow.AddDays(-29);
+        var oldOutsider = new Outsider
+        {
+            CheckpointId = checkpoint.Id,
+            AreaCode = checkpoint.AreaCode,
+            Name = "赵六",
+            Phone = "13700002222",
+            Purpose = OutsiderPurpose.Visit,
+            RegisteredAt = old,
+            RegisteredBy = "worker",
+        };
+        db.Outsiders.Add(oldOutsider);
+        await db.SaveChangesAsync();
+        db.Passages.Add(new Passage
+        {
+            ClientId = Guid.NewGuid(),
+            CheckpointId = checkpoint.Id,
+            AreaCode = checkpoint.AreaCode,
+            Source = PassageSource.Outsider,
+            OutsiderId = oldOutsider.Id,
+            At = old,
+            Direction = PassageDirection.In,
+            Temperature = 36.5,
+            Decision = PassageDecision.Allowed,
+            Reason = Reasons.Ok,
+            RecordedBy = "worker",
+            ReceivedAt = old,
+        });
+        await db.SaveChangesAsync();
+
+        var (passages, outsiders) = await PassageRetention.PurgeAsync(db, DateTime.UtcNow.AddDays(-28));
+        passages.ShouldBeGreaterThanOrEqualTo(1);
+        outsiders.ShouldBeGreaterThanOrEqualTo(1);
+        (await db.Outsiders.AnyAsync(o => o.Id == oldOutsider.Id)).ShouldBeFalse();
+        (await db.Outsiders.AnyAsync(o => o.Id == outsider.Id)).ShouldBeTrue();
+        (await db.Passages.Where(p => p.CheckpointId == checkpoint.Id).Select(p => p.Id).ToListAsync()).ShouldBe([recent.Id]);
     }
 }
 
