@@ -77,6 +77,37 @@ public sealed class CheckpointConsoleJourneyTests(BrowserFixture browser) : ICla
         (await page.EvaluateAsync<int>("() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.endsWith('.queue')))).length")).ShouldBe(0);
     }
 
+    [SkippableFact]
+    public async Task Worker_registers_a_courier_at_the_gate_and_sees_the_decision_with_the_name_masked()
+    {
+        Skip.If(browser.SkipReason is not null, browser.SkipReason);
+        var page = await OpenConsoleAsync();
+        await page.ClickAsync("#open-outsiders");
+        await page.WaitForSelectorAsync("#outsider-submit");
+        await page.FillAsync("#outsider-name", "王小明");
+        await page.FillAsync("#outsider-phone", "13812345678");
+        await page.SelectOptionAsync("#outsider-purpose", "Courier");
+        await page.FillAsync("#outsider-temperature", "36.7");
+        await page.SelectOptionAsync("#outsider-colour", "Green");
+        await page.FillAsync("#outsider-test", "20");
+        await page.CheckAsync("#outsider-id-checked");
+        await page.ClickAsync("#outsider-submit");
+        var done = await page.WaitForSelectorAsync("#outsider-done");
+        var text = await done!.InnerTextAsync();
+        text.ShouldContain("王*明");
+        text.ShouldNotContain("王小明");
+
+        // An impossible temperature registers no one and says which field is wrong.
+        await page.FillAsync("#outsider-name", "李四");
+        await page.FillAsync("#outsider-phone", "13900001111");
+        await page.FillAsync("#outsider-temperature", "47");
+        await page.ClickAsync("#outsider-submit");
+        await page.WaitForSelectorAsync("#outsider-errors [data-field='temperature']");
+        (await page.QuerySelectorAsync("#outsider-done")).ShouldBeNull();
+        await page.GotoAsync(page.Url.Split('?')[0].Replace("/outsiders", "/log"));
+        (await page.InnerTextAsync("#passage-log")).ShouldNotContain("李*");
+    }
+
     /// <summary>Signs in as the demo community worker (on a phone-sized screen) and opens the console of their gate.</summary>
     private async Task<Microsoft.Playwright.IPage> OpenConsoleAsync()
     {
