@@ -47,6 +47,9 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     public DbSet<CertificateSigner> CertificateSigners => Set<CertificateSigner>();
 
     // Checkpoints (0008_checkpoints)
+    public DbSet<Features.Checkpoints.Checkpoint> Checkpoints => Set<Features.Checkpoints.Checkpoint>();
+    public DbSet<Features.Checkpoints.Passage> Passages => Set<Features.Checkpoints.Passage>();
+    public DbSet<Features.Checkpoints.Outsider> Outsiders => Set<Features.Checkpoints.Outsider>();
 
     internal bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -71,6 +74,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         builder.AddCertificatesModel();
 
         // Checkpoints
+        Features.Checkpoints.CheckpointsModel.AddCheckpointsModel(builder);
 
         builder.Entity<CordonUser>(user =>
         {
