@@ -37,6 +37,8 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     // Passes (0005_passes)
 
     // Venue check-ins (0006_scans)
+    public DbSet<Features.Scans.Scan> Scans => Set<Features.Scans.Scan>();
+    public DbSet<Features.Scans.VenueRuleOverride> VenueRuleOverrides => Set<Features.Scans.VenueRuleOverride>();
 
     // Test certificates (0007_certificates)
 
@@ -58,6 +60,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         // Passes
 
         // Venue check-ins
+        Features.Scans.ScansModel.AddScansModel(builder);
 
         // Test certificates
 
