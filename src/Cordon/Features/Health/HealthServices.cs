@@ -1,9 +1,27 @@
 namespace Cordon.Features.Health;
 
+/// <summary>
+/// Health status (健康码): rules, the stored status with its history, the background worker that keeps it current,
+/// correction by staff and residents' appeals.
+/// </summary>
 public static class HealthServices
 {
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // The features that provide these facts replace them when they land (ADR 007); until then they contribute nothing.
+        services.AddSingleton<ICaseFacts, NoCaseFacts>();
+        services.AddSingleton<IContactFacts, NoContactFacts>();
+        services.AddSingleton<IRiskAreaFacts, NoRiskAreaFacts>();
+        services.AddSingleton<ICompanionFacts, NoCompanionFacts>();
+        services.AddScoped<HealthFactsLoader>();
+        services.AddScoped<HealthRecomputer>();
+        services.AddScoped<IHealthStatusLookup, HealthStatusLookup>();
+        services.AddScoped<HealthStatusLookup>();
+        services.AddSingleton<HealthUpdateQueue>();
+        services.AddSingleton<IHealthRecompute>(s => s.GetRequiredService<HealthUpdateQueue>());
+        services.AddHostedService<HealthUpdateWorker>();
         return builder;
     }
 

@@ -26,7 +26,7 @@ public sealed record ReceivedBox(string Code, string SiteName, int Tubes, int Re
 /// may enter results for any tube received by a lab inside their jurisdiction (the staff model has no lab per user; the
 /// jurisdiction of a lab account is the area its labs serve). Results are released at once (结果早知道).
 /// </summary>
-public sealed class LabService(IDbContextFactory<CordonDbContext> factory, CurrentUser user, CityTime time, IOptions<TestingOptions> options)
+public sealed class LabService(IDbContextFactory<CordonDbContext> factory, CurrentUser user, CityTime time, IOptions<TestingOptions> options, ScreeningEvents events)
 {
     /// <summary>Clocks of lab instruments and phones drift; a few minutes ahead is not "in the future".</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
@@ -116,6 +116,7 @@ public sealed class LabService(IDbContextFactory<CordonDbContext> factory, Curre
         });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        events.RaiseResultsReleased(new ResultsReleased([tube.Id], now));
         return Outcome<ResultEntryDto>.Ok(new ResultEntryDto(tube.Barcode, result, storedCt, outcome, tube.People, false, testedAt ?? now, now,
             applied.RetestOrders, applied.CaseCandidates));
     }

@@ -27,7 +27,7 @@ public sealed record ResultImportReport(
 /// Tubes are read 2,000 barcodes per query and results written set-based (<see cref="ResultWriter"/>), all in one
 /// transaction, so 200,000 rows are a few hundred statements, not 200,000 round trips.
 /// </summary>
-public sealed class ResultImportService(IDbContextFactory<CordonDbContext> factory, CurrentUser user, CityTime time, IOptions<TestingOptions> options)
+public sealed class ResultImportService(IDbContextFactory<CordonDbContext> factory, CurrentUser user, CityTime time, IOptions<TestingOptions> options, ScreeningEvents events)
 {
     public const int MaxRows = 200_000;
     public static readonly string[] Columns = ["barcode", "result", "ct"];
@@ -127,6 +127,7 @@ public sealed class ResultImportService(IDbContextFactory<CordonDbContext> facto
             // The same file from the same lab was applied at the same moment by another request (unique lab + hash).
             return Outcome<ResultImportReport>.Ok(AlreadyImported(total, started));
         }
+        events.RaiseResultsReleased(new ResultsReleased(toApply.Select(r => r.TubeId).ToList(), now));
 
         var counts = toApply.GroupBy(r => r.Result).ToDictionary(g => g.Key, g => g.Count());
         return Outcome<ResultImportReport>.Ok(new ResultImportReport(

@@ -26,7 +26,8 @@ public sealed record SamplingBatchReport(int Tubes, int People, int Created, int
 /// Written set-based (multi-row INSERT, then INSERT … SELECT for the members) with one audit entry for the batch.
 /// </summary>
 public sealed class SamplingBatchService(
-    IDbContextFactory<CordonDbContext> factory, SamplingService sampling, PersonalDataProtector protector, CurrentUser user, CityTime time)
+    IDbContextFactory<CordonDbContext> factory, SamplingService sampling, PersonalDataProtector protector, CurrentUser user, CityTime time,
+    ScreeningEvents events)
 {
     public const int MaxTubes = 2_000;
     public const int MaxPeople = 20_000;
@@ -170,6 +171,7 @@ public sealed class SamplingBatchService(
             });
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            events.RaiseObligationsChanged(new ObligationsChanged(null, null, now) { ResidentIds = freshPeople });
             return Outcome<SamplingBatchReport>.Ok(new SamplingBatchReport(tubes.Count, people.Values.Sum(p => p.Length), fresh.Count, unchanged, appointments, retests));
         }
         catch (DbException e) when (IsUniqueViolation(e))

@@ -50,7 +50,7 @@ public static partial class TubeCode
 /// assigned to; an admin at any site of their jurisdiction.
 /// </summary>
 public sealed class SamplingService(
-    IDbContextFactory<CordonDbContext> factory, SamplingCodeService codes, CurrentUser user, CityTime time)
+    IDbContextFactory<CordonDbContext> factory, SamplingCodeService codes, CurrentUser user, CityTime time, ScreeningEvents events)
 {
     /// <summary>The sites where the user may sample.</summary>
     public async Task<IReadOnlyList<SamplerSite>> MySitesAsync(CancellationToken ct = default)
@@ -188,6 +188,8 @@ public sealed class SamplingService(
             // The person was put into another open tube at the same moment (IX_TubeMembers_ResidentId_Open).
             return Outcome<TubeDto>.Invalid("code", "names a person who is already in an open tube");
         }
+        // Sampled: a round's or key group's obligation is met (the health status loses its popup).
+        events.RaiseObligationsChanged(new ObligationsChanged(residentId, null, now));
         return Outcome<TubeDto>.Ok((await DescribeAsync(db, tube.Id, ct))!);
     }
 

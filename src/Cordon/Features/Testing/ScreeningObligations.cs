@@ -172,7 +172,18 @@ public sealed record RoundChanged(int RoundId, IReadOnlyList<string> AreaCodes, 
 /// Key-group obligations may have changed: for one resident (an antigen self-test was reported) or for every member of
 /// a group (its testing rule changed).
 /// </summary>
-public sealed record ObligationsChanged(long? ResidentId, KeyGroup? KeyGroup, DateTime At);
+public sealed record ObligationsChanged(long? ResidentId, KeyGroup? KeyGroup, DateTime At)
+{
+    /// <summary>Several residents at once (a sampling batch): each of them may have lost an obligation.</summary>
+    public IReadOnlyList<long> ResidentIds { get; init; } = [];
+}
+
+/// <summary>
+/// Lab results were released (single entry or file import): the tubes whose results were written. Their members' results
+/// changed; a handler resolves the residents from TubeMembers off the lab's request (a 200,000-tube file holds two
+/// million people).
+/// </summary>
+public sealed record ResultsReleased(IReadOnlyList<long> TubeIds, DateTime At);
 
 /// <summary>
 /// In-process notifications of the screening slice, raised after the change is committed. The health-status feature
@@ -185,12 +196,15 @@ public sealed partial class ScreeningEvents(ILogger<ScreeningEvents> log)
     public event Action<RoundChanged>? RoundOpened;
     public event Action<RoundChanged>? RoundClosed;
     public event Action<ObligationsChanged>? ObligationsChanged;
+    public event Action<ResultsReleased>? ResultsReleased;
 
     internal void RaiseRoundOpened(RoundChanged change) => Raise(RoundOpened, change);
 
     internal void RaiseRoundClosed(RoundChanged change) => Raise(RoundClosed, change);
 
     internal void RaiseObligationsChanged(ObligationsChanged change) => Raise(ObligationsChanged, change);
+
+    internal void RaiseResultsReleased(ResultsReleased change) => Raise(ResultsReleased, change);
 
     private void Raise<T>(Action<T>? handlers, T change)
     {

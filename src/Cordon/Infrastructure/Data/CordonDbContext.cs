@@ -33,6 +33,9 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     public DbSet<AntigenReport> AntigenReports => Set<AntigenReport>();
 
     // Health status (0004_health)
+    public DbSet<Features.Health.HealthStatus> HealthStatuses => Set<Features.Health.HealthStatus>();
+    public DbSet<Features.Health.HealthStatusChange> HealthStatusChanges => Set<Features.Health.HealthStatusChange>();
+    public DbSet<Features.Health.HealthAppeal> HealthAppeals => Set<Features.Health.HealthAppeal>();
 
     // Passes (0005_passes)
 
@@ -56,6 +59,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         builder.AddTestingModel();
 
         // Health status
+        Features.Health.HealthModel.AddHealthModel(builder);
 
         // Passes
 
