@@ -6,6 +6,9 @@ public static class ScansServices
     public static WebApplicationBuilder AddScans(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ScansOptions>().BindConfiguration(ScansOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<VenueDirectory>();
+        builder.Services.AddScoped<ScanService>();
         builder.Services.AddSingleton<ScanWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScanWriter>());
         builder.Services.AddSingleton<ScanRetention>();
@@ -13,8 +16,5 @@ public static class ScansServices
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app)
-    {
-        return app;
-    }
+    public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app) => app.MapScansEndpoints();
 }
