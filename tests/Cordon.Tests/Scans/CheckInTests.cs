@@ -123,6 +123,30 @@ public abstract class CheckInTests(CordonApp app) : AppTests(app)
     }
 
     [SkippableFact]
+    public async Task The_posters_link_opens_the_check_in_page_after_sign_in_and_viewing_it_records_nothing()
+    {
+        var venue = await App.NewVenue(VenueCategory.Supermarket);
+        using var anonymous = App.Anonymous();
+        var response = await anonymous.GetAsync($"/v/{venue.VenueCode}");
+        ((int)response.StatusCode).ShouldBeInRange(301, 303);
+        response.Headers.Location!.ToString().ShouldContain("login?returnUrl=" + Uri.EscapeDataString($"/v/{venue.VenueCode}"));
+
+        var (_, resident) = await Resident();
+        var page = await resident.GetStringAsync($"/v/{venue.VenueCode}");
+        page.ShouldContain(venue.Name);
+        page.ShouldContain("scan-submit");
+        (await resident.GetStringAsync("/v/VZZZZZZZZZZ")).ShouldContain("scan-unknown");
+        (await resident.MyScans()).ShouldBeEmpty();
+
+        await resident.CheckInOk(venue.VenueCode);
+        (await resident.GetStringAsync("/me/scans")).ShouldContain(venue.Name);
+        using var worker = await App.ClientFor("worker");
+        var staffPage = await worker.GetStringAsync($"/scans?venue={venue.Id}");
+        staffPage.ShouldContain("scans-hours");
+        staffPage.ShouldContain("scans-list");
+    }
+
+    [SkippableFact]
     public async Task Staff_see_a_venues_check_ins_with_masked_names_and_counts_per_hour_inside_their_jurisdiction_only()
     {
         var (_, resident) = await Resident();
