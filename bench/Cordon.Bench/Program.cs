@@ -3,6 +3,7 @@ using Cordon.Bench;
 
 // Scenario runner, not a unit test: it loads a synthetic registry with the real 'cordon generate' and measures the
 // real 'cordon serve' over HTTP. Timing targets are reported here, never asserted in tests.
+if (args.FirstOrDefault() == "scans") return await ScanBench.RunAsync(args[1..]);
 var options = BenchOptions.Parse(args);
 if (options is null) return args.Contains("--help") || args.Contains("-h") ? 0 : 2;
 
