@@ -95,6 +95,8 @@ public static class ScanBench
         var warmUp = await RunLoadAsync(http, tokens, venues, concurrency, TimeSpan.FromSeconds(3));
         var loadBefore = LoadAverage();
         var result = await RunLoadAsync(http, tokens, venues, concurrency, TimeSpan.FromSeconds(seconds));
+        // The machine's HTTP ceiling for comparison: the same clients on a trivial endpoint (no auth, no database).
+        var trivial = await RunLoadAsync(http, tokens, venues, concurrency, TimeSpan.FromSeconds(Math.Min(seconds, 10)), trivial: true);
         foreach (var client in http) client.Dispose();
 
         long stored;
@@ -112,6 +114,7 @@ public static class ScanBench
             | check-ins answered 200 in the window | {result.Ok:N0} in {result.Elapsed.TotalSeconds:F1} s |
             | **check-ins/s** | **{result.Ok / result.Elapsed.TotalSeconds:N0}** |
             | errors (non-200 or failed) | {result.Errors:N0} |
+            | trivial endpoint (GET /health/live), same clients, requests/s | {trivial.Ok / trivial.Elapsed.TotalSeconds:N0} |
             | latency p50 / p90 / p99 / max (ms) | {P(0.5):F1} / {P(0.9):F1} / {P(0.99):F1} / {latencies.LastOrDefault():F1} |
             | rows in Scans afterwards (warm-up included) | {stored:N0} (answered 200 in total: {result.Ok + warmUp.Ok:N0}) |
             | residents / venues / in flight / clients | {tokens.Length} / {venues.Count} / {concurrency} / {clients} |
@@ -122,7 +125,7 @@ public static class ScanBench
 
     private sealed record LoadResult(long Ok, long Errors, TimeSpan Elapsed, List<double> Latencies);
 
-    private static async Task<LoadResult> RunLoadAsync(HttpClient[] http, string[] tokens, List<string> venues, int concurrency, TimeSpan duration)
+    private static async Task<LoadResult> RunLoadAsync(HttpClient[] http, string[] tokens, List<string> venues, int concurrency, TimeSpan duration, bool trivial = false)
     {
         long ok = 0, errors = 0;
         var latencies = new List<double>[concurrency];
@@ -134,12 +137,11 @@ public static class ScanBench
             var random = new Random(worker);
             while (clock.Elapsed < duration)
             {
-                var token = tokens[random.Next(tokens.Length)];
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/scans")
+                using var request = trivial ? new HttpRequestMessage(HttpMethod.Get, "/health/live") : new HttpRequestMessage(HttpMethod.Post, "/api/v1/scans")
                 {
                     Content = JsonContent.Create(new { venueCode = venues[random.Next(venues.Count)], clientId = Guid.NewGuid() }),
                 };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                if (!trivial) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[random.Next(tokens.Length)]);
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
