@@ -42,6 +42,8 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
     public DbSet<Features.Passes.PassSigningKey> PassSigningKeys => Set<Features.Passes.PassSigningKey>();
 
     // Venue check-ins (0006_scans)
+    public DbSet<Features.Scans.Scan> Scans => Set<Features.Scans.Scan>();
+    public DbSet<Features.Scans.VenueRuleOverride> VenueRuleOverrides => Set<Features.Scans.VenueRuleOverride>();
 
     // Test certificates (0007_certificates)
     public DbSet<CertificateSigner> CertificateSigners => Set<CertificateSigner>();
@@ -69,6 +71,7 @@ public sealed class CordonDbContext(DbContextOptions<CordonDbContext> options) :
         Features.Passes.PassesModel.AddPassesModel(builder);
 
         // Venue check-ins
+        Features.Scans.ScansModel.AddScansModel(builder);
 
         // Test certificates
         builder.AddCertificatesModel();
