@@ -107,7 +107,9 @@ public abstract class CertificateTests(CordonApp app) : AppTests(app)
         await (await resident.PostAsync("/api/v1/me/certificates", null)).ShouldHaveStatus(HttpStatusCode.OK);
         await (await resident.PostAsync("/api/v1/me/certificates", null)).ShouldHaveStatus(HttpStatusCode.OK);
 
-        await using var db = await App.Services.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync();
+        await using var scope = App.Services.CreateAsyncScope();
+
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync();
         var signer = (await db.CertificateSigners.ToListAsync()).ShouldHaveSingleItem();
         var key = App.Services.GetRequiredService<PersonalDataProtector>().Decrypt(signer.PrivateKeyCipher);
         key.ShouldStartWith("MIG"); // a base64 PKCS#8 EC key

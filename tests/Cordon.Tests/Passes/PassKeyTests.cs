@@ -76,7 +76,8 @@ public abstract class PassKeyTests(CordonApp app) : AppTests(app)
         var keys = await Task.WhenAll(hosts.Select(h => Task.Run(() => h.SigningKeyAsync(at))));
 
         keys.Select(k => k.KeyId).Distinct().ShouldHaveSingleItem();
-        await using var db = await App.Services.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync();
+        await using var scope = App.Services.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync();
         var slot = keys[0].SlotStart;
         (await db.PassSigningKeys.CountAsync(k => k.SlotStart == slot)).ShouldBe(1);
     }
@@ -87,7 +88,9 @@ public abstract class PassKeyTests(CordonApp app) : AppTests(app)
         var at = new DateTime(2034, 2, 1, 12, 0, 0, DateTimeKind.Utc);
         var key = await NewHost().SigningKeyAsync(at);
 
-        await using var db = await App.Services.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync();
+        await using var scope = App.Services.CreateAsyncScope();
+
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync();
         var row = await db.PassSigningKeys.AsNoTracking().SingleAsync(k => k.KeyId == key.KeyId);
         row.PublicX.ShouldBe(System.Buffers.Text.Base64Url.EncodeToString(key.Public.X));
         row.PrivateKeyCipher.ShouldNotStartWith("MIG"); // the base64 of a PKCS#8 P-256 key starts with MIG

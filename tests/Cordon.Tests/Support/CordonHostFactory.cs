@@ -10,6 +10,12 @@ public sealed class CordonHostFactory(IReadOnlyDictionary<string, string?> setti
     {
         // What an operator runs, not the developer set-up: no detailed errors, production error handling.
         builder.UseEnvironment("Production");
+        // Production skips these checks; the tests do not, so a singleton holding a scoped service fails here, not at a user's start.
+        builder.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
         // UseSetting reaches the host before Program.cs reads its configuration (the provider is chosen eagerly).
         foreach (var (key, value) in settings)
         {

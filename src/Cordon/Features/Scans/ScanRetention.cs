@@ -10,7 +10,7 @@ namespace Cordon.Features.Scans;
 /// whole day partitions instead (docs/decisions/010); this job then finds nothing left to delete.
 /// </summary>
 public sealed partial class ScanRetention(
-    IDbContextFactory<CordonDbContext> factory, IOptions<ScansOptions> options, TimeProvider clock, ILogger<ScanRetention> log) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<ScansOptions> options, TimeProvider clock, ILogger<ScanRetention> log) : BackgroundService
 {
     /// <summary>Batches one run deletes at most; the rest waits for the next run.</summary>
     public const int MaxBatchesPerRun = 1_000;
@@ -21,7 +21,9 @@ public sealed partial class ScanRetention(
         var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.RetentionDays);
         var batch = options.Value.RetentionBatchRows;
         var deleted = 0;
-        await using var db = await factory.CreateDbContextAsync(ct);
+        // The context factory is scoped (it carries the audit interceptor): a singleton opens a scope per use.
+        await using var scope = scopes.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync(ct);
         for (var i = 0; i < MaxBatchesPerRun; i++)
         {
             // A range of the time index: up to the batch's last instant (ties included), never past the cutoff.

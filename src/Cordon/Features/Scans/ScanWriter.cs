@@ -17,7 +17,7 @@ namespace Cordon.Features.Scans;
 /// answer means "stored" (durable), while the database sees few, large statements. A resent check-in (same resident
 /// and client id) is skipped by the database, and its caller is told it was already stored.
 /// </summary>
-public sealed partial class ScanWriter(IDbContextFactory<CordonDbContext> factory, IOptions<ScansOptions> options, ILogger<ScanWriter> log)
+public sealed partial class ScanWriter(IServiceScopeFactory scopes, IOptions<ScansOptions> options, ILogger<ScanWriter> log)
     : BackgroundService
 {
     private sealed record Pending(Scan Scan, TaskCompletionSource<bool> Stored);
@@ -101,7 +101,9 @@ public sealed partial class ScanWriter(IDbContextFactory<CordonDbContext> factor
     /// <summary>Inserts the rows, skipping those already stored; returns the keys of the rows it inserted.</summary>
     internal async Task<HashSet<(long, Guid)>> InsertAsync(IReadOnlyList<Scan> scans, CancellationToken ct = default)
     {
-        await using var db = await factory.CreateDbContextAsync(ct);
+        // The context factory is scoped (it carries the audit interceptor): a singleton opens a scope per use.
+        await using var scope = scopes.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         return db.Database.GetDbConnection() switch
         {

@@ -14,7 +14,7 @@ public sealed record VenueEntry(int Id, string Name, VenueCategory Category, str
 /// second the same few venues are asked for again and again. A change of a venue's status or rule applies on this
 /// host at once (<see cref="Forget"/>) and on other hosts within that time.
 /// </summary>
-public sealed class VenueDirectory(IDbContextFactory<CordonDbContext> factory, IMemoryCache cache, IOptions<ScansOptions> options)
+public sealed class VenueDirectory(IServiceScopeFactory scopes, IMemoryCache cache, IOptions<ScansOptions> options)
 {
     private static string Key(string code) => "scans:venue:" + code;
 
@@ -36,7 +36,9 @@ public sealed class VenueDirectory(IDbContextFactory<CordonDbContext> factory, I
     public async Task<VenueEntry?> FindAsync(string code, CancellationToken ct = default)
     {
         if (cache.TryGetValue(Key(code), out VenueEntry? cached)) return cached;
-        await using var db = await factory.CreateDbContextAsync(ct);
+        // The context factory is scoped (it carries the audit interceptor): a singleton opens a scope per use.
+        await using var scope = scopes.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync(ct);
         var row = await db.Venues.AsNoTracking().Where(v => v.VenueCode == code)
             .Select(v => new { v.Id, v.Name, v.Category, v.AreaCode, v.Status, Override = db.VenueRuleOverrides.FirstOrDefault(r => r.VenueId == v.Id) })
             .FirstOrDefaultAsync(ct);
