@@ -35,6 +35,20 @@ public class CordonCommandTests
     }
 
     [Fact]
+    public void Host_settings_given_with_a_space_reach_the_host_as_ASP_NET_Core_reads_them()
+    {
+        var command = CordonCommand.Parse(["--urls", "http://0.0.0.0:8080", "--environment", "Production"]);
+
+        command.Name.ShouldBe("serve");
+        command.HostArgs.ShouldBe(["--urls", "http://0.0.0.0:8080", "--environment", "Production"]);
+        command.Options.ShouldBeEmpty();
+
+        var generate = CordonCommand.Parse(["generate", "--residents", "1000", "--urls", "http://127.0.0.1:5090"]);
+        generate.Options.ShouldBe(["--residents", "1000"]);
+        generate.HostArgs.ShouldBe(["--urls", "http://127.0.0.1:5090"]);
+    }
+
+    [Fact]
     public void Serve_without_a_command_word_passes_all_configuration_to_the_host()
     {
         var command = CordonCommand.Parse(["--Database:Provider=Postgres", "--Database:ConnectionString=Host=db;Username=u"]);

@@ -39,6 +39,8 @@ public sealed record CordonCommand(string Name, string[] Options, string[] HostA
         Environment variables use double underscores: Database__Provider=Postgres.
         """;
 
+    private static readonly string[] CommandOptions = ["--residents", "--user", "--password", "--jurisdiction", "--seed", "--id-area"];
+
     private static readonly string[] Known = ["serve", "migrate", "seed-demo", "create-admin", "generate", "schema-script", "certificate verify", "help"];
 
     public static CordonCommand Parse(string[] args)
@@ -52,17 +54,16 @@ public sealed record CordonCommand(string Name, string[] Options, string[] HostA
             name = $"{name} {rest[0]}";
             rest = rest[1..];
         }
-        // Options are "--name value" pairs of the command; "--key=value" pairs configure the host.
+        // The commands' own options are "--name value" pairs; everything else ("--key=value", or "--urls X" as ASP.NET
+        // Core also accepts it) configures the host.
         var options = new List<string>();
         var host = new List<string>();
         for (var i = 0; i < rest.Length; i++)
         {
-            if (rest[i].Contains('=') || !rest[i].StartsWith("--", StringComparison.Ordinal)) host.Add(rest[i]);
-            else
-            {
-                options.Add(rest[i]);
-                if (i + 1 < rest.Length && !rest[i + 1].StartsWith("--", StringComparison.Ordinal)) options.Add(rest[++i]);
-            }
+            var list = !rest[i].Contains('=') && CommandOptions.Contains(rest[i]) ? options : host;
+            list.Add(rest[i]);
+            if (!rest[i].Contains('=') && rest[i].StartsWith("--", StringComparison.Ordinal)
+                && i + 1 < rest.Length && !rest[i + 1].StartsWith("--", StringComparison.Ordinal)) list.Add(rest[++i]);
         }
         // Standard output carries the results of "certificate verify", one JSON line each: logs go to standard error.
         if (name == "certificate verify") host.Insert(0, "--Logging:Console:LogToStandardErrorThreshold=Trace");
