@@ -21,6 +21,8 @@ public abstract partial class CheckpointEditPageTests(CordonApp app) : AppTests(
         html.ShouldContain($"value=\"{CordonApp.CommunityA}\"");
         html.ShouldNotContain($"value=\"{CordonApp.CommunityB}\"");
         html.ShouldContain("value=\"37.3\"");
+        html.ShouldContain("新建卡口"); // Chinese by default
+        (await Html(worker, "/checkpoints/new?culture=en")).ShouldContain("New checkpoint");
 
         using var admin = await App.ClientFor("admin");
         var adminHtml = await Html(admin, "/checkpoints/new");
@@ -70,6 +72,8 @@ public abstract partial class CheckpointEditPageTests(CordonApp app) : AppTests(
         await refused.ShouldHaveStatus(HttpStatusCode.OK);
         var refusedHtml = await refused.Content.ReadAsStringAsync();
         refusedHtml.ShouldContain("data-field=\"temperatureThreshold\"");
+        refusedHtml.ShouldContain("体温阈值（°C）必须在 36.0 到 39.0 °C 之间");
+        refusedHtml.ShouldContain("value=\"北门\""); // what the user typed is kept
         (await Read(worker, checkpoint.Id)).LocationNote.ShouldBe(checkpoint.LocationNote);
 
         fields["Input.TemperatureThreshold"] = "37.5";
