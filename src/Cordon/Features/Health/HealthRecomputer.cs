@@ -24,7 +24,7 @@ public sealed record RecomputeReport(int Residents, int Written, int Changed, do
 /// rows, gather the facts (<see cref="HealthFactsLoader"/>), apply <see cref="HealthRules"/>, and write only what
 /// changed (<see cref="HealthStatusWriter"/>). One path for one person and for a million.
 /// </summary>
-internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factory, HealthFactsLoader loader, TimeProvider clock)
+internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factory, HealthFactsLoader loader, HealthStatusEvents events, TimeProvider clock)
 {
     public const int BatchSize = 2_000;
 
@@ -131,6 +131,7 @@ internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factor
                     changed ? run.Now : Utc(old.Since), old.Version + 1, decision.NextCheckAt, old.Colour, changed));
             }
             var skipped = (await HealthStatusWriter.WriteAsync(db, rows, source, run.Now, ct)).ToHashSet();
+            events.RaiseStored(rows.Where(r => !skipped.Contains(r.ResidentId)).Select(r => r.ResidentId).ToList());
             total.Add(attempt == 0 ? subjects.Count : 0, rows.Count - skipped.Count, rows.Count(r => r.Changed && !skipped.Contains(r.ResidentId)));
             // Someone else wrote these rows meanwhile (an override, another recomputation): read them again and retry.
             subjects = subjects.Where(s => skipped.Contains(s.Id)).ToList();

@@ -21,6 +21,7 @@ public static class HealthServices
         services.AddScoped<HealthRecomputer>();
         services.AddScoped<IHealthStatusLookup, HealthStatusLookup>();
         services.AddScoped<HealthStatusLookup>();
+        services.AddSingleton<HealthStatusEvents>();
         services.AddSingleton<HealthUpdateQueue>();
         services.AddSingleton<IHealthRecompute>(s => s.GetRequiredService<HealthUpdateQueue>());
         services.AddScoped<HealthService>();
