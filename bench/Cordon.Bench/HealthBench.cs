@@ -23,6 +23,10 @@ public static partial class HealthBench
         var seconds = Arg(args, "--wrk-seconds", 20);
         var connections = Arg(args, "--connections", 32);
         var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() ?? "docs/benchmarks-health.md";
+        // --keep: leave the database for the next run; --reuse: start from a kept database with enough residents (its
+        // statuses and their history are emptied so the start-up fill is measured again); --wrk-seconds 0: no lookups.
+        var keep = args.Contains("--keep");
+        var reuse = args.Contains("--reuse");
         var repo = FindRepo();
         var cordon = Path.Combine(repo, "src/Cordon/bin/Release/net10.0/cordon.dll");
         if (!File.Exists(cordon)) cordon = Path.Combine(repo, "src/Cordon/bin/Debug/net10.0/cordon.dll");
@@ -36,7 +40,8 @@ public static partial class HealthBench
             report.Add(line);
         }
 
-        await RecreateAsync(admin, create: true);
+        var reused = reuse && await ReusableAsync(admin, connectionString, residents);
+        if (!reused) await RecreateAsync(admin, create: true);
         try
         {
             var host = new CordonHost(cordon, [
@@ -44,14 +49,24 @@ public static partial class HealthBench
                 "--Database:SeedDemoOnStart=false", "--Database:DemoResidents=0", "--Health:SweepSeconds=3600",
             ], Path.Combine(dataDirectory, "cordon.log"));
             Say($"- host: {cordon}; load before: {LoadAverage()}");
-            var seed = await host.RunAsync(["seed-demo", "--residents", "1000"], TimeSpan.FromMinutes(10));
-            if (seed.ExitCode != 0) throw new InvalidOperationException(seed.Output);
-            var generate = await host.RunAsync(["generate", "--residents", residents.ToString(CultureInfo.InvariantCulture), "--seed", "7"], TimeSpan.FromHours(2));
-            if (generate.ExitCode != 0) throw new InvalidOperationException(generate.Output);
+            var generated = TimeSpan.Zero;
+            if (reused)
+            {
+                await ExecuteAsync(connectionString, """TRUNCATE "HealthStatuses", "HealthStatusChanges" """);
+                await ExecuteAsync(connectionString, """UPDATE "ScreeningRounds" SET "Status" = 2 WHERE "Status" = 1""");
+            }
+            else
+            {
+                var seed = await host.RunAsync(["seed-demo", "--residents", "1000"], TimeSpan.FromMinutes(10));
+                if (seed.ExitCode != 0) throw new InvalidOperationException(seed.Output);
+                var generate = await host.RunAsync(["generate", "--residents", residents.ToString(CultureInfo.InvariantCulture), "--seed", "7"], TimeSpan.FromHours(2));
+                if (generate.ExitCode != 0) throw new InvalidOperationException(generate.Output);
+                generated = generate.Elapsed;
+            }
             await ExecuteAsync(connectionString, """VACUUM (ANALYZE) "Residents" """);
             var total = await CountAsync(connectionString, """SELECT count(*) FROM "Residents" """);
             var district = await CountAsync(connectionString, """SELECT count(*) FROM "Residents" WHERE "AreaCode" LIKE '990102%'""");
-            Say($"- residents: {total:N0} ({district:N0} in district 990102), generated in {generate.Elapsed.TotalSeconds:F0} s");
+            Say($"- residents: {total:N0} ({district:N0} in district 990102), {(reused ? "reused from a kept database" : $"generated in {generated.TotalSeconds:F0} s")}");
 
             var clock = Stopwatch.StartNew();
             await using var server = await host.StartServerAsync(TimeSpan.FromMinutes(5));
@@ -79,6 +94,11 @@ public static partial class HealthBench
             clock.Restart();
             await WaitAsync(connectionString, WithPopup, n => n == 0, TimeSpan.FromMinutes(30));
             Say($"- round closed: {district:N0} statuses recomputed, popup removed, in {clock.Elapsed.TotalSeconds:F1} s (load {LoadAverage()})");
+            await Task.Delay(500);
+            Say("- the worker's own log:");
+            foreach (var line in File.ReadLines(Path.Combine(dataDirectory, "cordon.log")).Where(l => l.Contains("Health status", StringComparison.Ordinal)).ToList())
+                Say($"  - `{line.Trim()}`");
+            if (seconds <= 0) return Finish(report, repo, output);
 
             var (low, high) = await RangeAsync(connectionString);
             var script = Path.Combine(dataDirectory, "lookup.lua");
@@ -102,12 +122,29 @@ public static partial class HealthBench
         }
         finally
         {
-            await RecreateAsync(admin, create: false);
+            if (!keep) await RecreateAsync(admin, create: false);
             Directory.Delete(dataDirectory, recursive: true);
         }
+        return Finish(report, repo, output);
+    }
+
+    private static int Finish(List<string> report, string repo, string output)
+    {
         var markdown = $"\n## Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({Environment.ProcessorCount} cores, PostgreSQL)\n\n{string.Join("\n", report)}\n";
-        await File.AppendAllTextAsync(Path.Combine(repo, output), markdown);
+        File.AppendAllText(Path.Combine(repo, output), markdown);
         return 0;
+    }
+
+    /// <summary>Whether a kept database with at least <paramref name="residents"/> residents is there to reuse.</summary>
+    private static async Task<bool> ReusableAsync(string admin, string connectionString, int residents)
+    {
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var exists = new NpgsqlCommand($"SELECT count(*) FROM pg_database WHERE datname = '{Database}'", connection);
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(), CultureInfo.InvariantCulture) == 0) return false;
+        }
+        return await CountAsync(connectionString, """SELECT count(*) FROM "Residents" """) >= residents;
     }
 
     private sealed record WrkResult(double Rate, string P50, string P99);
