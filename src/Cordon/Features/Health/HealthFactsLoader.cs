@@ -33,11 +33,11 @@ internal sealed class HealthFactsLoader(ICaseFacts cases, IContactFacts contacts
         CordonDbContext db, HealthRunContext run, IReadOnlyList<HealthSubject> subjects, IReadOnlyDictionary<long, HealthOverride> overrides, CancellationToken ct)
     {
         var ids = subjects.Select(s => s.Id).ToList();
-        var results = await db.PersonResults.Where(r => ids.Contains(r.ResidentId) && (r.Kind == PersonResultKind.Negative || r.Kind == PersonResultKind.Positive))
+        var results = await db.PersonResults.Where(r => EF.Parameter(ids).Contains(r.ResidentId) && (r.Kind == PersonResultKind.Negative || r.Kind == PersonResultKind.Positive))
             .GroupBy(r => new { r.ResidentId, r.Kind }).Select(g => new { g.Key.ResidentId, g.Key.Kind, Last = g.Max(r => r.SampledAt) }).ToListAsync(ct);
         var negative = results.Where(r => r.Kind == PersonResultKind.Negative).ToDictionary(r => r.ResidentId, r => Utc(r.Last));
         var positive = results.Where(r => r.Kind == PersonResultKind.Positive).ToDictionary(r => r.ResidentId, r => Utc(r.Last));
-        var retests = (await db.RetestOrders.Where(o => ids.Contains(o.ResidentId) && o.Status != RetestStatus.Done)
+        var retests = (await db.RetestOrders.Where(o => EF.Parameter(ids).Contains(o.ResidentId) && o.Status != RetestStatus.Done)
             .Select(o => o.ResidentId).Distinct().ToListAsync(ct)).ToHashSet();
 
         var obligations = new Dictionary<long, List<Obligation>>();
@@ -46,7 +46,7 @@ internal sealed class HealthFactsLoader(ICaseFacts cases, IContactFacts contacts
             var covered = subjects.Where(s => ScreeningRules.Covers(round.AreaCodes, round.Groups.ToList(), s.AreaCode, s.KeyGroup)).Select(s => s.Id).ToList();
             if (covered.Count == 0) continue;
             var (from, to) = (round.StartsAt, round.EndsAt);
-            var sampled = (await db.TubeMembers.Where(m => covered.Contains(m.ResidentId) && m.SampledAt >= from && m.SampledAt <= to)
+            var sampled = (await db.TubeMembers.Where(m => EF.Parameter(covered).Contains(m.ResidentId) && m.SampledAt >= from && m.SampledAt <= to)
                 .Select(m => m.ResidentId).Distinct().ToListAsync(ct)).ToHashSet();
             var obligation = new Obligation(ObligationKind.ScreeningRound, round.Id, round.Name, null, round.StartsAt, round.EndsAt);
             foreach (var id in covered.Where(id => !sampled.Contains(id))) Add(obligations, id, obligation);
@@ -57,9 +57,9 @@ internal sealed class HealthFactsLoader(ICaseFacts cases, IContactFacts contacts
         if (members.Count > 0)
         {
             var memberIds = members.Select(m => m.Id).ToList();
-            var sampledAt = await db.TubeMembers.Where(m => memberIds.Contains(m.ResidentId)).GroupBy(m => m.ResidentId)
+            var sampledAt = await db.TubeMembers.Where(m => EF.Parameter(memberIds).Contains(m.ResidentId)).GroupBy(m => m.ResidentId)
                 .Select(g => new { g.Key, Last = g.Max(m => m.SampledAt) }).ToDictionaryAsync(g => g.Key, g => Utc(g.Last), ct);
-            var antigenAt = await db.AntigenReports.Where(a => memberIds.Contains(a.ResidentId) && a.Result == AntigenResult.Negative).GroupBy(a => a.ResidentId)
+            var antigenAt = await db.AntigenReports.Where(a => EF.Parameter(memberIds).Contains(a.ResidentId) && a.Result == AntigenResult.Negative).GroupBy(a => a.ResidentId)
                 .Select(g => new { g.Key, Last = g.Max(a => a.TakenAt) }).ToDictionaryAsync(g => g.Key, g => Utc(g.Last), ct);
             foreach (var member in members)
             {

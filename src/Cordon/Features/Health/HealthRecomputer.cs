@@ -20,16 +20,31 @@ public sealed record HealthScope(IReadOnlyList<string>? AreaPrefixes = null, Key
 public sealed record RecomputeReport(int Residents, int Written, int Changed, double Seconds);
 
 /// <summary>
-/// Recomputes and stores statuses, in batches of <see cref="BatchSize"/> residents: read the residents and their stored
-/// rows, gather the facts (<see cref="HealthFactsLoader"/>), apply <see cref="HealthRules"/>, and write only what
-/// changed (<see cref="HealthStatusWriter"/>). One path for one person and for a million.
+/// Recomputes and stores statuses, in batches of <see cref="BatchSize"/> residents: read the residents with their stored
+/// rows (one joined query), gather the facts (<see cref="HealthFactsLoader"/>), apply <see cref="HealthRules"/>, and
+/// write only what changed (<see cref="HealthStatusWriter"/>). One path for one person and for a million. On PostgreSQL
+/// a bulk run is a pipeline (ADR 014): the next batch is read and decided on one connection while the previous one is
+/// written on another.
 /// </summary>
-internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factory, HealthFactsLoader loader, HealthStatusEvents events, TimeProvider clock)
+internal sealed partial class HealthRecomputer(
+    IDbContextFactory<CordonDbContext> factory, HealthFactsLoader loader, HealthStatusEvents events, TimeProvider clock, ILogger<HealthRecomputer> log)
 {
-    public const int BatchSize = 2_000;
+    public const int BatchSize = 5_000;
 
-    private sealed record Stored(long ResidentId, HealthColour Colour, string Reason, string Popups, DateTime? LastNegativeSampledAt, DateTime Since,
+    /// <summary>Residents per batch (tests make it small to cross batch boundaries with few residents).</summary>
+    internal int Batch { get; set; } = BatchSize;
+
+    /// <summary>Runs of at least this many residents log where their time went.</summary>
+    private const int LoggedRun = 50_000;
+
+    private sealed record Stored(HealthColour Colour, string Reason, string Popups, DateTime? LastNegativeSampledAt, DateTime Since,
         long Version, DateTime? NextCheckAt, HealthColour? OverrideColour, string? OverrideReason, DateTime? OverrideUntil, bool OverrideClearsPopups);
+
+    /// <summary>A resident of the batch and their stored row (null: none yet).</summary>
+    private sealed record Current(HealthSubject Subject, Stored? Stored);
+
+    /// <summary>A decided batch: how many residents it looked at, the rows to write, and the time it took to read and decide.</summary>
+    private sealed record Decided(IReadOnlyList<Current> Residents, List<StatusRow> Rows);
 
     public async Task<RecomputeReport> RecomputeAsync(IReadOnlyCollection<long> residentIds, string source, CancellationToken ct = default)
     {
@@ -37,12 +52,7 @@ internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factor
         var total = new Totals();
         await using var db = await factory.CreateDbContextAsync(ct);
         var run = await loader.StartAsync(db, Now(), ct);
-        foreach (var chunk in residentIds.Distinct().Chunk(BatchSize))
-        {
-            var subjects = await db.Residents.AsNoTracking().Where(r => chunk.Contains(r.Id))
-                .Select(r => new HealthSubject(r.Id, r.AreaCode, r.KeyGroup)).ToListAsync(ct);
-            await RecomputeBatchAsync(db, run, subjects, source, total, ct);
-        }
+        await RecomputeIdsAsync(db, run, residentIds.Distinct().ToList(), source, total, ct);
         return total.Report(clock.GetElapsedTime(started).TotalSeconds);
     }
 
@@ -52,22 +62,65 @@ internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factor
         var total = new Totals();
         await using var db = await factory.CreateDbContextAsync(ct);
         var run = await loader.StartAsync(db, Now(), ct);
+        List<long> skipped = [];
+        if (db.IsPostgres)
+        {
+            // Pipelined: while this connection writes a batch, the reader reads and decides the next on its own connection.
+            await using var reader = await factory.CreateDbContextAsync(ct);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var channel = System.Threading.Channels.Channel.CreateBounded<Decided>(1);
+            var produce = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var decided in BatchesAsync(reader, ScopeQuery(reader, scope), run, total, stop.Token)) await channel.Writer.WriteAsync(decided, stop.Token);
+                    channel.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    channel.Writer.Complete(e);
+                }
+            }, stop.Token);
+            try
+            {
+                await foreach (var decided in channel.Reader.ReadAllAsync(ct)) skipped.AddRange(await WriteAsync(db, decided, source, run.Now, total, ct));
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await produce;
+            }
+        }
+        else
+        {
+            await foreach (var decided in BatchesAsync(db, ScopeQuery(db, scope), run, total, ct)) skipped.AddRange(await WriteAsync(db, decided, source, run.Now, total, ct));
+        }
+        // Someone else wrote these rows meanwhile (an override, another recomputation): read them again and retry.
+        if (skipped.Count > 0) await RecomputeIdsAsync(db, run, skipped, source, total, ct, counted: true);
+        return Finish(total, source, started);
+    }
+
+    private static IQueryable<Resident> ScopeQuery(CordonDbContext db, HealthScope scope)
+    {
         var query = db.Residents.AsNoTracking();
         if (scope.AreaPrefixes is { } prefixes) query = query.WhereStartsWithAny(r => r.AreaCode, ScreeningRules.Outermost(prefixes));
         if (scope.KeyGroup is { } group) query = query.Where(r => r.KeyGroup == group);
         if (scope.OnlyMissing) query = query.Where(r => !db.HealthStatuses.Any(s => s.ResidentId == r.Id));
+        return query;
+    }
+
+    /// <summary>The scope read and decided batch after batch: keyset on the primary key, so each batch is one index range however deep the run.</summary>
+    private async IAsyncEnumerable<Decided> BatchesAsync(
+        CordonDbContext db, IQueryable<Resident> query, HealthRunContext run, Totals total, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
         long after = 0;
         while (true)
         {
-            // Keyset on the primary key: each batch is one index range, however deep the run.
-            var subjects = await query.Where(r => r.Id > after).OrderBy(r => r.Id).Take(BatchSize)
-                .Select(r => new HealthSubject(r.Id, r.AreaCode, r.KeyGroup)).ToListAsync(ct);
-            if (subjects.Count == 0) break;
-            await RecomputeBatchAsync(db, run, subjects, source, total, ct);
-            after = subjects[^1].Id;
-            db.ChangeTracker.Clear();
+            var batch = await ReadAsync(db, query.Where(r => r.Id > after).OrderBy(r => r.Id).Take(Batch), total, ct);
+            if (batch.Count == 0) yield break;
+            after = batch[^1].Subject.Id;
+            yield return await DecideAsync(db, run, batch, total, ct);
         }
-        return total.Report(clock.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>The members of these tubes (their results were released).</summary>
@@ -77,7 +130,7 @@ internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factor
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             foreach (var chunk in tubeIds.Chunk(BatchSize))
-                residents.UnionWith(await db.TubeMembers.Where(m => chunk.Contains(m.TubeId)).Select(m => m.ResidentId).ToListAsync(ct));
+                residents.UnionWith(await db.TubeMembers.Where(m => EF.Parameter(chunk).Contains(m.TubeId)).Select(m => m.ResidentId).ToListAsync(ct));
         }
         return await RecomputeAsync(residents, source, ct);
     }
@@ -101,41 +154,100 @@ internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factor
         }
     }
 
-    private async Task RecomputeBatchAsync(CordonDbContext db, HealthRunContext run, List<HealthSubject> subjects, string source, Totals total, CancellationToken ct)
+    /// <summary>These residents, batch by batch, with up to two retries of the rows someone else wrote meanwhile.</summary>
+    private async Task RecomputeIdsAsync(CordonDbContext db, HealthRunContext run, List<long> ids, string source, Totals total, CancellationToken ct, bool counted = false)
     {
-        for (var attempt = 0; attempt < 3 && subjects.Count > 0; attempt++)
+        for (var attempt = 0; attempt < 3 && ids.Count > 0; attempt++)
         {
-            var ids = subjects.Select(s => s.Id).ToList();
-            var stored = await db.HealthStatuses.AsNoTracking().Where(s => ids.Contains(s.ResidentId))
-                .Select(s => new Stored(s.ResidentId, s.Colour, s.Reason, s.Popups, s.LastNegativeSampledAt, s.Since, s.Version, s.NextCheckAt,
-                    s.OverrideColour, s.OverrideReason, s.OverrideUntil, s.OverrideClearsPopups))
-                .ToDictionaryAsync(s => s.ResidentId, ct);
-            var overrides = stored.Values.Where(s => s.OverrideColour is not null && s.OverrideUntil is not null)
-                .ToDictionary(s => s.ResidentId, s => new HealthOverride(s.OverrideColour!.Value, s.OverrideReason ?? "", Utc(s.OverrideUntil!.Value), s.OverrideClearsPopups));
-            var facts = await loader.LoadAsync(db, run, subjects, overrides, ct);
-            var rows = new List<StatusRow>();
-            foreach (var subject in subjects)
+            var skipped = new List<long>();
+            foreach (var chunk in ids.Chunk(Batch))
             {
-                var decision = HealthRules.Decide(facts[subject.Id], run.Now);
-                var popups = PopupJson.Write(decision.Popups);
-                var lastNegative = facts[subject.Id].LastNegativeSampledAt;
-                var old = stored.GetValueOrDefault(subject.Id);
-                if (old is null)
-                {
-                    rows.Add(new StatusRow(subject.Id, subject.AreaCode, decision.Colour, decision.Reason, popups, lastNegative, run.Now, 1, decision.NextCheckAt, null, true));
-                    continue;
-                }
-                var changed = old.Colour != decision.Colour || old.Reason != decision.Reason || old.Popups != popups;
-                if (!changed && Same(old.LastNegativeSampledAt, lastNegative) && Same(old.NextCheckAt, decision.NextCheckAt)) continue;
-                rows.Add(new StatusRow(subject.Id, subject.AreaCode, decision.Colour, decision.Reason, popups, lastNegative,
-                    changed ? run.Now : Utc(old.Since), old.Version + 1, decision.NextCheckAt, old.Colour, changed));
+                var batch = await ReadAsync(db, db.Residents.AsNoTracking().Where(r => EF.Parameter(chunk).Contains(r.Id)), total, ct);
+                var decided = await DecideAsync(db, run, batch, total, ct);
+                skipped.AddRange(await WriteAsync(db, decided, source, run.Now, total, ct, counted: counted || attempt > 0));
             }
-            var skipped = (await HealthStatusWriter.WriteAsync(db, rows, source, run.Now, ct)).ToHashSet();
-            events.RaiseStored(rows.Where(r => !skipped.Contains(r.ResidentId)).Select(r => r.ResidentId).ToList());
-            total.Add(attempt == 0 ? subjects.Count : 0, rows.Count - skipped.Count, rows.Count(r => r.Changed && !skipped.Contains(r.ResidentId)));
-            // Someone else wrote these rows meanwhile (an override, another recomputation): read them again and retry.
-            subjects = subjects.Where(s => skipped.Contains(s.Id)).ToList();
+            ids = skipped;
         }
+    }
+
+    /// <summary>The residents of <paramref name="residents"/> with their stored rows, in one joined query.</summary>
+    private static async Task<List<Current>> ReadAsync(CordonDbContext db, IQueryable<Resident> residents, Totals total, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var rows = await residents
+            .LeftJoin(db.HealthStatuses, r => r.Id, s => s.ResidentId, (r, s) => new { r.Id, r.AreaCode, r.KeyGroup, Status = s })
+            .Select(x => new
+            {
+                x.Id,
+                x.AreaCode,
+                x.KeyGroup,
+                Version = (long?)x.Status!.Version,
+                Colour = (HealthColour?)x.Status.Colour,
+                x.Status.Reason,
+                x.Status.Popups,
+                x.Status.LastNegativeSampledAt,
+                Since = (DateTime?)x.Status.Since,
+                x.Status.NextCheckAt,
+                x.Status.OverrideColour,
+                x.Status.OverrideReason,
+                x.Status.OverrideUntil,
+                OverrideClearsPopups = (bool?)x.Status.OverrideClearsPopups,
+            })
+            .ToListAsync(ct);
+        var batch = rows.OrderBy(r => r.Id).Select(r => new Current(new HealthSubject(r.Id, r.AreaCode, r.KeyGroup), r.Version is not { } version ? null
+            : new Stored(r.Colour!.Value, r.Reason!, r.Popups!, r.LastNegativeSampledAt, r.Since!.Value, version, r.NextCheckAt, r.OverrideColour,
+                r.OverrideReason, r.OverrideUntil, r.OverrideClearsPopups!.Value))).ToList();
+        total.Time(Phase.Read, started);
+        return batch;
+    }
+
+    /// <summary>The facts of the batch and the pure rules: the rows that must be written (new, or changed in any stored field).</summary>
+    private async Task<Decided> DecideAsync(CordonDbContext db, HealthRunContext run, List<Current> batch, Totals total, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var overrides = batch.Where(c => c.Stored is { OverrideColour: not null, OverrideUntil: not null })
+            .ToDictionary(c => c.Subject.Id, c => new HealthOverride(c.Stored!.OverrideColour!.Value, c.Stored.OverrideReason ?? "", Utc(c.Stored.OverrideUntil!.Value), c.Stored.OverrideClearsPopups));
+        var facts = await loader.LoadAsync(db, run, batch.Select(c => c.Subject).ToList(), overrides, ct);
+        total.Time(Phase.Facts, started);
+        started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var rows = new List<StatusRow>();
+        foreach (var (subject, old) in batch)
+        {
+            var decision = HealthRules.Decide(facts[subject.Id], run.Now);
+            var popups = PopupJson.Write(decision.Popups);
+            var lastNegative = facts[subject.Id].LastNegativeSampledAt;
+            if (old is null)
+            {
+                rows.Add(new StatusRow(subject.Id, subject.AreaCode, decision.Colour, decision.Reason, popups, lastNegative, run.Now, 1, decision.NextCheckAt, null, true));
+                continue;
+            }
+            var changed = old.Colour != decision.Colour || old.Reason != decision.Reason || old.Popups != popups;
+            if (!changed && Same(old.LastNegativeSampledAt, lastNegative) && Same(old.NextCheckAt, decision.NextCheckAt)) continue;
+            rows.Add(new StatusRow(subject.Id, subject.AreaCode, decision.Colour, decision.Reason, popups, lastNegative,
+                changed ? run.Now : Utc(old.Since), old.Version + 1, decision.NextCheckAt, old.Colour, changed));
+        }
+        total.Time(Phase.Rules, started);
+        return new Decided(batch, rows);
+    }
+
+    /// <summary>Writes a decided batch in one transaction and tells the listeners; returns the ids skipped (changed meanwhile).</summary>
+    private async Task<IReadOnlyList<long>> WriteAsync(CordonDbContext db, Decided decided, string source, DateTime now, Totals total, CancellationToken ct, bool counted = false)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var skipped = await HealthStatusWriter.WriteAsync(db, decided.Rows, source, now, ct);
+        var skippedSet = skipped.ToHashSet();
+        events.RaiseStored(decided.Rows.Where(r => !skippedSet.Contains(r.ResidentId)).Select(r => r.ResidentId).ToList());
+        total.Add(counted ? 0 : decided.Residents.Count, decided.Rows.Count - skipped.Count, decided.Rows.Count(r => r.Changed && !skippedSet.Contains(r.ResidentId)));
+        total.Time(Phase.Write, started);
+        return skipped;
+    }
+
+    private RecomputeReport Finish(Totals total, string source, long started)
+    {
+        var report = total.Report(clock.GetElapsedTime(started).TotalSeconds);
+        if (report.Residents >= LoggedRun)
+            Log.Phases(log, source, report.Residents, report.Seconds, total.Seconds(Phase.Read), total.Seconds(Phase.Facts), total.Seconds(Phase.Rules), total.Seconds(Phase.Write));
+        return report;
     }
 
     /// <summary>Now, to the microsecond: PostgreSQL keeps microseconds, and a stored time must read back equal.</summary>
@@ -149,12 +261,41 @@ internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factor
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
+    private enum Phase
+    {
+        Read,
+        Facts,
+        Rules,
+        Write,
+    }
+
+    /// <summary>The counts of a run and the time spent per phase (summed over the pipeline's two sides, so they may exceed the wall time).</summary>
     private sealed class Totals
     {
+        private readonly Lock _lock = new();
+        private readonly long[] _ticks = new long[4];
         private int _residents, _written, _changed;
 
-        public void Add(int residents, int written, int changed) => (_residents, _written, _changed) = (_residents + residents, _written + written, _changed + changed);
+        public void Add(int residents, int written, int changed)
+        {
+            lock (_lock) (_residents, _written, _changed) = (_residents + residents, _written + written, _changed + changed);
+        }
+
+        public void Time(Phase phase, long started)
+        {
+            var elapsed = System.Diagnostics.Stopwatch.GetTimestamp() - started;
+            lock (_lock) _ticks[(int)phase] += elapsed;
+        }
+
+        public double Seconds(Phase phase) => (double)_ticks[(int)phase] / System.Diagnostics.Stopwatch.Frequency;
 
         public RecomputeReport Report(double seconds) => new(_residents, _written, _changed, seconds);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "Health status bulk run ({Source}): {Residents} residents in {Seconds:0.00} s; read {Read:0.00} s, facts {Facts:0.00} s, rules {Rules:0.00} s, write {Write:0.00} s")]
+        public static partial void Phases(ILogger logger, string source, int residents, double seconds, double read, double facts, double rules, double write);
     }
 }
