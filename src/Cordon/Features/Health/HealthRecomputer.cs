@@ -34,6 +34,9 @@ internal sealed partial class HealthRecomputer(
     /// <summary>Residents per batch (tests make it small to cross batch boundaries with few residents).</summary>
     internal int Batch { get; set; } = BatchSize;
 
+    /// <summary>Connections writing a bulk run's batches at the same time on PostgreSQL (one more reads ahead of them).</summary>
+    private const int Writers = 2;
+
     /// <summary>Runs of at least this many residents log where their time went.</summary>
     private const int LoggedRun = 50_000;
 
@@ -65,15 +68,16 @@ internal sealed partial class HealthRecomputer(
         List<long> skipped = [];
         if (db.IsPostgres)
         {
-            // Pipelined: while this connection writes a batch, the reader reads and decides the next on its own connection.
+            // Pipelined: one connection reads and decides the next batches while Writers others write the previous ones
+            // (disjoint residents, so they never wait for each other's rows).
             await using var reader = await factory.CreateDbContextAsync(ct);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var channel = System.Threading.Channels.Channel.CreateBounded<Decided>(1);
+            var channel = System.Threading.Channels.Channel.CreateBounded<Decided>(Writers);
             var produce = Task.Run(async () =>
             {
                 try
                 {
-                    await foreach (var decided in BatchesAsync(reader, ScopeQuery(reader, scope), run, total, stop.Token)) await channel.Writer.WriteAsync(decided, stop.Token);
+                    await foreach (var decided in BatchesAsync(reader, scope, run, total, stop.Token)) await channel.Writer.WriteAsync(decided, stop.Token);
                     channel.Writer.Complete();
                 }
                 catch (Exception e)
@@ -81,9 +85,24 @@ internal sealed partial class HealthRecomputer(
                     channel.Writer.Complete(e);
                 }
             }, stop.Token);
+            async Task<List<long>> ConsumeAsync()
+            {
+                try
+                {
+                    await using var writer = await factory.CreateDbContextAsync(stop.Token);
+                    var mine = new List<long>();
+                    await foreach (var decided in channel.Reader.ReadAllAsync(stop.Token)) mine.AddRange(await WriteAsync(writer, decided, source, run.Now, total, stop.Token));
+                    return mine;
+                }
+                catch
+                {
+                    await stop.CancelAsync();
+                    throw;
+                }
+            }
             try
             {
-                await foreach (var decided in channel.Reader.ReadAllAsync(ct)) skipped.AddRange(await WriteAsync(db, decided, source, run.Now, total, ct));
+                foreach (var mine in await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(ConsumeAsync, stop.Token)))) skipped.AddRange(mine);
             }
             finally
             {
@@ -93,30 +112,33 @@ internal sealed partial class HealthRecomputer(
         }
         else
         {
-            await foreach (var decided in BatchesAsync(db, ScopeQuery(db, scope), run, total, ct)) skipped.AddRange(await WriteAsync(db, decided, source, run.Now, total, ct));
+            await foreach (var decided in BatchesAsync(db, scope, run, total, ct)) skipped.AddRange(await WriteAsync(db, decided, source, run.Now, total, ct));
         }
         // Someone else wrote these rows meanwhile (an override, another recomputation): read them again and retry.
         if (skipped.Count > 0) await RecomputeIdsAsync(db, run, skipped, source, total, ct, counted: true);
         return Finish(total, source, started);
     }
 
-    private static IQueryable<Resident> ScopeQuery(CordonDbContext db, HealthScope scope)
+    /// <summary>The scope's residents after <paramref name="after"/> (keyset on the primary key), in key order.</summary>
+    private static IQueryable<Resident> ScopeQuery(CordonDbContext db, HealthScope scope, long after)
     {
-        var query = db.Residents.AsNoTracking();
+        var query = db.Residents.AsNoTracking().Where(r => r.Id > after);
         if (scope.AreaPrefixes is { } prefixes) query = query.WhereStartsWithAny(r => r.AreaCode, ScreeningRules.Outermost(prefixes));
         if (scope.KeyGroup is { } group) query = query.Where(r => r.KeyGroup == group);
-        if (scope.OnlyMissing) query = query.Where(r => !db.HealthStatuses.Any(s => s.ResidentId == r.Id));
-        return query;
+        // The same bound on the stored rows: without it PostgreSQL's anti-join reads their key index from the start at
+        // every batch (quadratic over a start-up fill).
+        if (scope.OnlyMissing) query = query.Where(r => !db.HealthStatuses.Any(s => s.ResidentId > after && s.ResidentId == r.Id));
+        return query.OrderBy(r => r.Id);
     }
 
     /// <summary>The scope read and decided batch after batch: keyset on the primary key, so each batch is one index range however deep the run.</summary>
     private async IAsyncEnumerable<Decided> BatchesAsync(
-        CordonDbContext db, IQueryable<Resident> query, HealthRunContext run, Totals total, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+        CordonDbContext db, HealthScope scope, HealthRunContext run, Totals total, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         long after = 0;
         while (true)
         {
-            var batch = await ReadAsync(db, query.Where(r => r.Id > after).OrderBy(r => r.Id).Take(Batch), total, ct);
+            var batch = await ReadAsync(db, ScopeQuery(db, scope, after).Take(Batch), total, ct);
             if (batch.Count == 0) yield break;
             after = batch[^1].Subject.Id;
             yield return await DecideAsync(db, run, batch, total, ct);
