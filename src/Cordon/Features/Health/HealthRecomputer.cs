@@ -23,8 +23,8 @@ public sealed record RecomputeReport(int Residents, int Written, int Changed, do
 /// Recomputes and stores statuses, in batches of <see cref="BatchSize"/> residents: read the residents with their stored
 /// rows (one joined query), gather the facts (<see cref="HealthFactsLoader"/>), apply <see cref="HealthRules"/>, and
 /// write only what changed (<see cref="HealthStatusWriter"/>). One path for one person and for a million. On PostgreSQL
-/// a bulk run is a pipeline (ADR 014): the next batch is read and decided on one connection while the previous one is
-/// written on another.
+/// a bulk run is a pipeline (ADR 014): the next batches are read and decided on one connection while the previous ones
+/// are written on two others.
 /// </summary>
 internal sealed partial class HealthRecomputer(
     IDbContextFactory<CordonDbContext> factory, HealthFactsLoader loader, HealthStatusEvents events, TimeProvider clock, ILogger<HealthRecomputer> log)
@@ -46,7 +46,7 @@ internal sealed partial class HealthRecomputer(
     /// <summary>A resident of the batch and their stored row (null: none yet).</summary>
     private sealed record Current(HealthSubject Subject, Stored? Stored);
 
-    /// <summary>A decided batch: how many residents it looked at, the rows to write, and the time it took to read and decide.</summary>
+    /// <summary>A decided batch: the residents it looked at and the rows to write.</summary>
     private sealed record Decided(IReadOnlyList<Current> Residents, List<StatusRow> Rows);
 
     public async Task<RecomputeReport> RecomputeAsync(IReadOnlyCollection<long> residentIds, string source, CancellationToken ct = default)
@@ -56,7 +56,7 @@ internal sealed partial class HealthRecomputer(
         await using var db = await factory.CreateDbContextAsync(ct);
         var run = await loader.StartAsync(db, Now(), ct);
         await RecomputeIdsAsync(db, run, residentIds.Distinct().ToList(), source, total, ct);
-        return total.Report(clock.GetElapsedTime(started).TotalSeconds);
+        return Finish(total, source, started);
     }
 
     public async Task<RecomputeReport> RecomputeScopeAsync(HealthScope scope, string source, CancellationToken ct = default)
