@@ -22,11 +22,7 @@ public static class ScanBatchBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int Arg(string name, int fallback, int max)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? Math.Clamp(v, 1, max) : fallback;
-        }
+        int Arg(string name, int fallback, int max) => ScanBench.IntArg(args, name, fallback, max);
         var total = Arg("--total", 1_000_000, 5_000_000);
         var batchSize = Arg("--batch", 1_000, 1_000);
         var concurrency = Arg("--concurrency", 8, 64);

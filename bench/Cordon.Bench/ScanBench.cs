@@ -20,11 +20,7 @@ public static class ScanBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int Arg(string name, int fallback, int max)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? Math.Clamp(v, 1, max) : fallback;
-        }
+        int Arg(string name, int fallback, int max) => IntArg(args, name, fallback, max);
         var accounts = Arg("--residents-with-accounts", 200, 2_000);
         var concurrency = Arg("--concurrency", 64, 512);
         var seconds = Arg("--seconds", 20, 120);
@@ -84,6 +80,13 @@ public static class ScanBench
             | 1-min load average before / after | {loadBefore} / {LoadAverage()} |
             """);
         return 0;
+    }
+
+    /// <summary>The value of <c>name N</c> among the arguments, clamped to 1..<paramref name="max"/>; the fallback without it.</summary>
+    internal static int IntArg(string[] args, string name, int fallback, int max)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? Math.Clamp(v, 1, max) : fallback;
     }
 
     /// <summary>A new bench database and the Release host over it, seeding the demo district with <paramref name="demoResidents"/> on start.</summary>

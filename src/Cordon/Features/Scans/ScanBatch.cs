@@ -153,7 +153,8 @@ internal sealed class ScanBatchService(
             else if (!TryParseInstant(input.ScannedAt, out var at)) e.Add("scannedAt", "must be an ISO 8601 time with an offset, e.g. 2026-12-01T08:30:00+08:00");
             else if (at > now + ClockSkew) e.Add("scannedAt", "is in the future: check the terminal's clock");
             else if (at < oldest) e.Add("scannedAt", $"is older than the retention period ({options.Value.RetentionDays} days)");
-            else item.ScannedAt = at;
+            // Whole microseconds, as PostgreSQL keeps them: a resent batch is answered with the very same instant.
+            else item.ScannedAt = new DateTime(at.Ticks - at.Ticks % 10, DateTimeKind.Utc);
 
             var hasId = !string.IsNullOrWhiteSpace(input.IdNumber);
             var hasPass = !string.IsNullOrWhiteSpace(input.Pass);

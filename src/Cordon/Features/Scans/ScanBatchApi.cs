@@ -1,5 +1,4 @@
 using Cordon.Features.Identity;
-using Cordon.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cordon.Features.Scans;
@@ -17,25 +16,7 @@ internal static class ScanBatchApi
         return app;
     }
 
-    private static async Task<Results<Ok<ScanBatchResult>, ValidationProblem, ProblemHttpResult>> Ingest(ScanBatchService batches, ScanBatchInput input, CancellationToken ct)
-    {
-        Outcome<ScanBatchResult> outcome;
-        try
-        {
-            outcome = await batches.IngestAsync(input, ct);
-        }
-        catch (ScanNotStoredException)
-        {
-            return TypedResults.Problem("The batch could not be stored just now. Send it again as it was (same clientIds): nothing is stored twice.",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Batch not stored");
-        }
-        return outcome.Kind switch
-        {
-            OutcomeKind.Ok => TypedResults.Ok(outcome.Value),
-            OutcomeKind.Invalid => TypedResults.ValidationProblem(outcome.Errors!.ToDictionary()),
-            OutcomeKind.NotFound => TypedResults.Problem("No venue of your jurisdiction has this code. Nothing was recorded.",
-                statusCode: StatusCodes.Status404NotFound, title: "Unknown venue code"),
-            _ => throw new ArgumentOutOfRangeException(nameof(input)),
-        };
-    }
+    private static Task<Results<Ok<ScanBatchResult>, ValidationProblem, ProblemHttpResult>> Ingest(ScanBatchService batches, ScanBatchInput input, CancellationToken ct) =>
+        ScansApi.StoredAsync(() => batches.IngestAsync(input, ct), "The batch could not be stored just now. Send it again as it was (same clientIds): nothing is stored twice.",
+            "Batch not stored", "No venue of your jurisdiction has this code. Nothing was recorded.");
 }
