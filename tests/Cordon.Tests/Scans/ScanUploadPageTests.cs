@@ -44,6 +44,25 @@ public abstract partial class ScanUploadPageTests(CordonApp app) : AppTests(app)
         (await Upload(terminal, other.VenueCode, csv)).ShouldContain("upload-error");
     }
 
+    [SkippableFact]
+    public async Task A_terminal_signing_in_on_the_login_page_lands_on_the_upload_screen()
+    {
+        var user = await App.CreateUser(Roles.VenueTerminal, CordonApp.CommunityA);
+        using var browser = App.Anonymous();
+        var login = await browser.GetStringAsync("/login");
+        var response = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = Token().Match(login).Groups[1].Value,
+            ["Input.UserName"] = user.UserName,
+            ["Input.Password"] = Cordon.Features.Demo.DemoDistrict.Password,
+        }));
+
+        ((int)response.StatusCode).ShouldBeInRange(300, 399);
+        response.Headers.Location!.ToString().ShouldEndWith("scans/upload");
+        (await browser.GetStringAsync("/scans/upload")).ShouldContain("scan-upload-form");
+    }
+
     private static async Task<string> Upload(HttpClient client, string venueCode, string csv)
     {
         var form = await client.GetStringAsync("/scans/upload");
