@@ -8,6 +8,7 @@ if (args.FirstOrDefault() == "passes") return await PassBench.RunAsync(args[1..]
 if (args is ["testing", ..]) return await Cordon.Bench.Testing.TestingBench.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "certificates") return await CertificateBench.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "scans") return await ScanBench.RunAsync(args[1..]);
+if (args.FirstOrDefault() == "scanbatch") return await ScanBatchBench.RunAsync(args[1..]);
 var options = BenchOptions.Parse(args);
 if (options is null) return args.Contains("--help") || args.Contains("-h") ? 0 : 2;
 

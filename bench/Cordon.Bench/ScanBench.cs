@@ -20,32 +20,13 @@ public static class ScanBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int Arg(string name, int fallback, int max)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? Math.Clamp(v, 1, max) : fallback;
-        }
+        int Arg(string name, int fallback, int max) => IntArg(args, name, fallback, max);
         var accounts = Arg("--residents-with-accounts", 200, 2_000);
         var concurrency = Arg("--concurrency", 64, 512);
         var seconds = Arg("--seconds", 20, 120);
         var demoResidents = Arg("--demo-residents", 20_000, 200_000);
         var clients = Arg("--clients", 4, 64);
-        var options = BenchOptions.Parse([]) ?? throw new InvalidOperationException("Build the host first (dotnet build -c Release Cordon.slnx).");
-        var admin = Environment.GetEnvironmentVariable("CORDON_BENCH_POSTGRES") is { Length: > 0 } a ? a : BenchOptions.DefaultPostgresAdmin;
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = Database }.ConnectionString;
-
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", connection).ExecuteNonQueryAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {Database}", connection).ExecuteNonQueryAsync();
-        }
-        var dataDirectory = Directory.CreateTempSubdirectory("cordon-bench-scans-").FullName;
-        var host = new CordonHost(options.CordonDll,
-        [
-            "--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}", $"--Cordon:DataDirectory={dataDirectory}",
-            "--Database:SeedDemoOnStart=true", $"--Database:DemoResidents={demoResidents}", "--Logging:LogLevel:Default=Warning",
-        ], Path.Combine(dataDirectory, "cordon.log"));
+        var (host, connectionString) = await NewHostAsync(Database, demoResidents);
         Console.WriteLine($"Check-in ingest: {demoResidents:N0} demo residents, {accounts} with accounts, {concurrency} requests in flight over {clients} clients, {seconds} s");
         await using var server = await host.StartServerAsync(TimeSpan.FromMinutes(5));
         Console.WriteLine($"  serving at {server.BaseAddress}; load average {LoadAverage()}");
@@ -64,29 +45,7 @@ public static class ScanBench
         using var setup = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         var adminToken = await TokenAsync(setup, "admin");
         var clock = Stopwatch.StartNew();
-        var tokens = new string[residents.Count];
-        using (var gate = new SemaphoreSlim(4))
-        {
-            await Task.WhenAll(residents.Select(async (r, i) =>
-            {
-                await gate.WaitAsync();
-                try
-                {
-                    var userName = $"benchresident{r.Id}";
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/users")
-                    {
-                        Content = JsonContent.Create(new { userName, displayName = "Bench resident", password = Password, role = "Resident", jurisdictionCode = r.Area, residentId = r.Id }),
-                    };
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
-                    (await setup.SendAsync(request)).EnsureSuccessStatusCode();
-                    tokens[i] = await TokenAsync(setup, userName);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }));
-        }
+        var tokens = await ResidentTokensAsync(setup, adminToken, residents);
         Console.WriteLine($"  {tokens.Length} resident accounts created and signed in in {clock.Elapsed.TotalSeconds:F0} s; {venues.Count} venues");
 
         var http = Enumerable.Range(0, clients).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
@@ -123,9 +82,67 @@ public static class ScanBench
         return 0;
     }
 
-    private sealed record LoadResult(long Ok, long Errors, TimeSpan Elapsed, List<double> Latencies);
+    /// <summary>The value of <c>name N</c> among the arguments, clamped to 1..<paramref name="max"/>; the fallback without it.</summary>
+    internal static int IntArg(string[] args, string name, int fallback, int max)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? Math.Clamp(v, 1, max) : fallback;
+    }
 
-    private static async Task<LoadResult> RunLoadAsync(HttpClient[] http, string[] tokens, List<string> venues, int concurrency, TimeSpan duration, bool trivial = false)
+    /// <summary>A new bench database and the Release host over it, seeding the demo district with <paramref name="demoResidents"/> on start.</summary>
+    internal static async Task<(CordonHost Host, string ConnectionString)> NewHostAsync(string database, int demoResidents)
+    {
+        var options = BenchOptions.Parse([]) ?? throw new InvalidOperationException("Build the host first (dotnet build -c Release Cordon.slnx).");
+        var admin = Environment.GetEnvironmentVariable("CORDON_BENCH_POSTGRES") is { Length: > 0 } a ? a : BenchOptions.DefaultPostgresAdmin;
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {database}", connection).ExecuteNonQueryAsync();
+        }
+        var dataDirectory = Directory.CreateTempSubdirectory("cordon-bench-scans-").FullName;
+        var host = new CordonHost(options.CordonDll,
+        [
+            "--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}", $"--Cordon:DataDirectory={dataDirectory}",
+            "--Database:SeedDemoOnStart=true", $"--Database:DemoResidents={demoResidents}", "--Logging:LogLevel:Default=Warning",
+        ], Path.Combine(dataDirectory, "cordon.log"));
+        return (host, connectionString);
+    }
+
+    /// <summary>One resident account per resident (created by the admin), each signed in once: their bearer tokens.</summary>
+    internal static async Task<string[]> ResidentTokensAsync(HttpClient setup, string adminToken, IReadOnlyList<(long Id, string Area)> residents)
+    {
+        var tokens = new string[residents.Count];
+        using (var gate = new SemaphoreSlim(4))
+        {
+            await Task.WhenAll(residents.Select(async (r, i) =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    var userName = $"benchresident{r.Id}";
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/users")
+                    {
+                        Content = JsonContent.Create(new { userName, displayName = "Bench resident", password = Password, role = "Resident", jurisdictionCode = r.Area, residentId = r.Id }),
+                    };
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+                    (await setup.SendAsync(request)).EnsureSuccessStatusCode();
+                    tokens[i] = await TokenAsync(setup, userName);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+        return tokens;
+    }
+
+    internal sealed record LoadResult(long Ok, long Errors, TimeSpan Elapsed, List<double> Latencies);
+
+    internal static async Task<LoadResult> RunLoadAsync(HttpClient[] http, string[] tokens, List<string> venues, int concurrency, TimeSpan duration, bool trivial = false)
     {
         long ok = 0, errors = 0;
         var latencies = new List<double>[concurrency];
@@ -159,7 +176,7 @@ public static class ScanBench
         return new LoadResult(ok, errors, clock.Elapsed, latencies.SelectMany(l => l).ToList());
     }
 
-    private static async Task<string> TokenAsync(HttpClient client, string userName)
+    internal static async Task<string> TokenAsync(HttpClient client, string userName)
     {
         var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { userName, password = Password });
         response.EnsureSuccessStatusCode();
@@ -167,5 +184,5 @@ public static class ScanBench
         return body.RootElement.GetProperty("accessToken").GetString()!;
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

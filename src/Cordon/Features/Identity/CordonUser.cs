@@ -25,11 +25,14 @@ public static class Roles
     public const string QuarantineManager = nameof(QuarantineManager);
     public const string Inspector = nameof(Inspector);
     public const string Resident = nameof(Resident);
+    /// <summary>A venue's scanning terminal (场所码终端 / 数字哨兵): uploads its scans, nothing else (ADR 015).</summary>
+    public const string VenueTerminal = nameof(VenueTerminal);
 
     public static readonly string[] All =
-        [Admin, Commander, Epidemiologist, CommunityWorker, SamplingStaff, LabTechnician, QuarantineManager, Inspector, Resident];
+        [Admin, Commander, Epidemiologist, CommunityWorker, SamplingStaff, LabTechnician, QuarantineManager, Inspector, Resident, VenueTerminal];
 
-    public static readonly string[] Staff = All.Where(r => r != Resident).ToArray();
+    /// <summary>People working in the system; a terminal is a device, not staff: it sees no registry, no statuses.</summary>
+    public static readonly string[] Staff = All.Where(r => r is not (Resident or VenueTerminal)).ToArray();
 
     /// <summary>Roles whose work needs a person's full name, ID number and phone (always audited).</summary>
     public static readonly string[] UnmaskPersonalData = [Admin, Commander, Epidemiologist, CommunityWorker, QuarantineManager];

@@ -55,7 +55,8 @@ public static class IdentityServices
             .AddPolicy(Policies.Lab, p => p.RequireRole(Roles.LabTechnician, Roles.Admin))
             .AddPolicy(Policies.TestingManager, p => p.RequireRole(Roles.Commander, Roles.Admin))
             .AddPolicy(Policies.HealthCorrection, p => p.RequireRole(Roles.Epidemiologist, Roles.Commander, Roles.Admin))
-            .AddPolicy(Policies.Checkpoint, p => p.RequireRole(Roles.CommunityWorker, Roles.Admin));
+            .AddPolicy(Policies.Checkpoint, p => p.RequireRole(Roles.CommunityWorker, Roles.Admin))
+            .AddPolicy(Policies.VenueTerminal, p => p.RequireRole(Roles.VenueTerminal, Roles.CommunityWorker, Roles.Inspector, Roles.Admin));
         builder.Services.AddScoped<UserAdministration>();
         builder.Services.AddScoped<LoginAudit>();
         return builder;
@@ -99,6 +100,8 @@ public static class Policies
     public const string HealthCorrection = nameof(HealthCorrection);
     /// <summary>Staff a community checkpoint (卡口值守): verify passes, record passages and outsiders.</summary>
     public const string Checkpoint = nameof(Checkpoint);
+    /// <summary>Upload a venue's scans (a venue terminal, or staff with its export) for venues of the jurisdiction (ADR 015).</summary>
+    public const string VenueTerminal = nameof(VenueTerminal);
 }
 
 /// <summary>Puts the jurisdiction into the principal so every query can filter by it without a lookup.</summary>

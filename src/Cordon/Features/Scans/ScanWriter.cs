@@ -12,8 +12,9 @@ namespace Cordon.Features.Scans;
 
 /// <summary>
 /// Writes check-ins in batches (group commit). A request hands its check-in to a bounded channel and waits until the
-/// batch holding it is committed: one insert of up to <see cref="ScansOptions.FlushRows"/> rows, gathered for at most
-/// <see cref="ScansOptions.FlushMilliseconds"/> after the first, instead of one insert per check-in. So the resident's
+/// batch holding it is committed: one insert of up to <see cref="ScansOptions.FlushRows"/> rows — what is waiting, and,
+/// while another insert runs, what arrives within <see cref="ScansOptions.FlushMilliseconds"/> of the first — instead
+/// of one insert per check-in. So the resident's
 /// answer means "stored" (durable), while the database sees few, large statements. A resent check-in (same resident
 /// and client id) is skipped by the database, and its caller is told it was already stored.
 /// </summary>
@@ -23,6 +24,8 @@ public sealed partial class ScanWriter(IServiceScopeFactory scopes, IOptions<Sca
     private sealed record Pending(Scan Scan, TaskCompletionSource<bool> Stored);
 
     private readonly ScansOptions _options = options.Value;
+    /// <summary>Inserts running now (0 to <see cref="ScansOptions.Writers"/>).</summary>
+    private int _inserting;
     private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(options.Value.BufferCapacity) { SingleWriter = false, SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
@@ -49,8 +52,19 @@ public sealed partial class ScanWriter(IServiceScopeFactory scopes, IOptions<Sca
                 batch.Clear();
                 while (batch.Count < _options.FlushRows && reader.TryRead(out var item)) batch.Add(item);
                 if (batch.Count == 0) continue;
-                if (batch.Count < _options.FlushRows && _options.FlushMilliseconds > 0) await GatherAsync(reader, batch, stoppingToken);
-                await FlushAsync(batch);
+                // Waiting for more only pays while another insert is running (the database is busy anyway): an idle
+                // writer writes at once, so a check-in at a quiet moment is not held for the whole window.
+                if (batch.Count < _options.FlushRows && _options.FlushMilliseconds > 0 && Volatile.Read(ref _inserting) > 0)
+                    await GatherAsync(reader, batch, stoppingToken);
+                Interlocked.Increment(ref _inserting);
+                try
+                {
+                    await FlushAsync(batch);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _inserting);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -26,25 +26,33 @@ public static class ScansApi
         return app;
     }
 
-    private static async Task<Results<Ok<ScanResult>, ValidationProblem, ProblemHttpResult>> CheckIn(ScanService scans, ScanInput input, CancellationToken ct)
+    private static Task<Results<Ok<ScanResult>, ValidationProblem, ProblemHttpResult>> CheckIn(ScanService scans, ScanInput input, CancellationToken ct) =>
+        StoredAsync(() => scans.CheckInAsync(input, ct), "The check-in could not be stored just now. Send it again (with the same clientId).",
+            "Check-in not stored", "No venue has this code. Nothing was recorded.");
+
+    /// <summary>
+    /// The answer of a check-in write: 200, 400 naming the fields, 404 for an unknown venue (nothing recorded), 409 for an
+    /// account without a resident, 503 when the database did not take it (the client resends with the same ids).
+    /// </summary>
+    internal static async Task<Results<Ok<T>, ValidationProblem, ProblemHttpResult>> StoredAsync<T>(
+        Func<Task<Outcome<T>>> write, string notStored, string notStoredTitle, string unknownVenue)
     {
-        Outcome<ScanResult> outcome;
+        Outcome<T> outcome;
         try
         {
-            outcome = await scans.CheckInAsync(input, ct);
+            outcome = await write();
         }
         catch (ScanNotStoredException)
         {
-            return TypedResults.Problem("The check-in could not be stored just now. Send it again (with the same clientId).",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Check-in not stored");
+            return TypedResults.Problem(notStored, statusCode: StatusCodes.Status503ServiceUnavailable, title: notStoredTitle);
         }
         return outcome.Kind switch
         {
             OutcomeKind.Ok => TypedResults.Ok(outcome.Value),
             OutcomeKind.Invalid => TypedResults.ValidationProblem(outcome.Errors!.ToDictionary()),
-            OutcomeKind.NotFound => TypedResults.Problem("No venue has this code. Nothing was recorded.", statusCode: StatusCodes.Status404NotFound, title: "Unknown venue code"),
+            OutcomeKind.NotFound => TypedResults.Problem(unknownVenue, statusCode: StatusCodes.Status404NotFound, title: "Unknown venue code"),
             OutcomeKind.Conflict => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "Not a resident"),
-            _ => throw new ArgumentOutOfRangeException(nameof(input)),
+            _ => throw new ArgumentOutOfRangeException(nameof(write)),
         };
     }
 

@@ -9,6 +9,7 @@ public static class ScansServices
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<VenueDirectory>();
         builder.Services.AddScoped<ScanService>();
+        builder.Services.AddScoped<ScanBatchService>();
         builder.Services.AddSingleton<ScanWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScanWriter>());
         builder.Services.AddSingleton<ScanRetention>();
@@ -16,5 +17,5 @@ public static class ScansServices
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app) => app.MapScansEndpoints();
+    public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app) => app.MapScansEndpoints().MapScanBatchEndpoints();
 }
