@@ -52,6 +52,15 @@ public sealed class PassRefreshJourneyTests(ShortPassFixture browser) : IClassFi
         await page.WaitForFunctionAsync("qr => document.querySelector('#health-pass .qr-code').innerHTML !== qr", secondQr,
             new PageWaitForFunctionOptions { Timeout = ShortPassFixture.LifetimeSeconds * 1000 });
         (await page.EvaluateAsync<bool>("() => window.samePage === true")).ShouldBeTrue();
+
+        // Away and back with the browser's back button: the countdown runs again. (This Chromium reloads the page; a
+        // browser that restores it from its back-forward cache restarts the script's timer on pageshow.)
+        await page.ClickAsync("a[href='me']");
+        await page.WaitForSelectorAsync("#me-health-code");
+        await page.GoBackAsync();
+        await page.WaitForSelectorAsync("#health-countdown");
+        var back = await page.InnerTextAsync("#health-countdown");
+        await page.WaitForFunctionAsync("back => document.getElementById('health-countdown').textContent !== back", back);
     }
 
     /// <summary>Opens my health code; the demo district's statuses are computed at start-up, so it may say "no status yet" at first.</summary>
