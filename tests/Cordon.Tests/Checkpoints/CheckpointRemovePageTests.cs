@@ -58,6 +58,7 @@ public abstract partial class CheckpointRemovePageTests(CordonApp app) : AppTest
         delete.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await Read(worker, checkpoint.Id)).Active.ShouldBeTrue();
 
+        (await Html(worker, $"/checkpoints/{checkpoint.Id}/console")).ShouldNotContain("checkpoint-inactive");
         var confirm = await Html(worker, url + "?confirm=remove");
         confirm.ShouldContain($"确定停用卡口“{checkpoint.Name}”吗");
         var removed = await PostRemove(worker, checkpoint.Id, confirm);
@@ -72,6 +73,9 @@ public abstract partial class CheckpointRemovePageTests(CordonApp app) : AppTest
         list.ShouldContain("停用");
         // Once inactive, the screen offers nothing more to remove; the active box switches it on again.
         (await Html(worker, url)).ShouldNotContain("checkpoint-remove-start");
+        // A worker who still opens its console is told.
+        (await Html(worker, $"/checkpoints/{checkpoint.Id}/console")).ShouldContain("checkpoint-inactive");
+        (await Html(worker, $"/checkpoints/{checkpoint.Id}/console?culture=en")).ShouldContain("This checkpoint is inactive");
     }
 
     [SkippableFact]
