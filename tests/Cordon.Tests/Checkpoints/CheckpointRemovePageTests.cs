@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Cordon.Features.Checkpoints;
 using Cordon.Features.Health;
 using Cordon.Tests.Support;
@@ -11,7 +10,7 @@ namespace Cordon.Tests.Checkpoints;
 /// Removing a checkpoint on its edit screen (ADR 016): one that never recorded anyone is deleted after a confirmation;
 /// one with a passage log is set inactive instead and its log stays readable, as the API's DELETE answers 409 for it.
 /// </summary>
-public abstract partial class CheckpointRemovePageTests(CordonApp app) : AppTests(app)
+public abstract class CheckpointRemovePageTests(CordonApp app) : AppTests(app)
 {
     [SkippableFact]
     public async Task A_checkpoint_that_recorded_nobody_is_deleted_after_confirming_and_is_gone_from_the_list()
@@ -20,19 +19,19 @@ public abstract partial class CheckpointRemovePageTests(CordonApp app) : AppTest
         using var worker = await App.ClientFor("worker");
         var url = $"/checkpoints/{checkpoint.Id}/edit";
 
-        var form = await Html(worker, url);
+        var form = await worker.Html(url);
         form.ShouldContain("data-action=\"delete\"");
         form.ShouldContain("删除卡口");
         form.ShouldNotContain("checkpoint-remove-submit"); // nothing happens without the confirmation step
-        (await Html(worker, url + "?culture=en")).ShouldContain("Delete this checkpoint");
+        (await worker.Html(url + "?culture=en")).ShouldContain("Delete this checkpoint");
 
-        var confirm = await Html(worker, url + "?confirm=remove");
+        var confirm = await worker.Html(url + "?confirm=remove");
         confirm.ShouldContain($"确定删除卡口“{checkpoint.Name}”吗");
         var removed = await PostRemove(worker, checkpoint.Id, confirm);
         removed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
         (await worker.GetAsync($"/api/v1/checkpoints/{checkpoint.Id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await Html(worker, "/checkpoints")).ShouldNotContain(checkpoint.Name);
+        (await worker.Html("/checkpoints")).ShouldNotContain(checkpoint.Name);
     }
 
     [SkippableFact]
@@ -48,34 +47,34 @@ public abstract partial class CheckpointRemovePageTests(CordonApp app) : AppTest
                 Colour: HealthColour.Green));
 
         var url = $"/checkpoints/{checkpoint.Id}/edit";
-        var form = await Html(worker, url);
+        var form = await worker.Html(url);
         form.ShouldContain("data-action=\"deactivate\"");
         form.ShouldContain("停用卡口");
-        (await Html(worker, url + "?culture=en")).ShouldContain("its log stays readable");
+        (await worker.Html(url + "?culture=en")).ShouldContain("its log stays readable");
 
         // The API keeps the log too: DELETE is refused, and nothing changes.
         var delete = await worker.DeleteAsync($"/api/v1/checkpoints/{checkpoint.Id}");
         delete.StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await Read(worker, checkpoint.Id)).Active.ShouldBeTrue();
+        (await worker.Checkpoint(checkpoint.Id)).Active.ShouldBeTrue();
 
-        (await Html(worker, $"/checkpoints/{checkpoint.Id}/console")).ShouldNotContain("checkpoint-inactive");
-        var confirm = await Html(worker, url + "?confirm=remove");
+        (await worker.Html($"/checkpoints/{checkpoint.Id}/console")).ShouldNotContain("checkpoint-inactive");
+        var confirm = await worker.Html(url + "?confirm=remove");
         confirm.ShouldContain($"确定停用卡口“{checkpoint.Name}”吗");
         var removed = await PostRemove(worker, checkpoint.Id, confirm);
         removed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
-        var after = await Read(worker, checkpoint.Id);
+        var after = await worker.Checkpoint(checkpoint.Id);
         after.Active.ShouldBeFalse();
         after.Name.ShouldBe(checkpoint.Name);
         (await worker.Log(checkpoint.Id)).ShouldContain(p => p.Id == passage.Id);
-        var list = await Html(worker, "/checkpoints");
+        var list = await worker.Html("/checkpoints");
         list.ShouldContain(checkpoint.Name);
         list.ShouldContain("停用");
         // Once inactive, the screen offers nothing more to remove; the active box switches it on again.
-        (await Html(worker, url)).ShouldNotContain("checkpoint-remove-start");
+        (await worker.Html(url)).ShouldNotContain("checkpoint-remove-start");
         // A worker who still opens its console is told.
-        (await Html(worker, $"/checkpoints/{checkpoint.Id}/console")).ShouldContain("checkpoint-inactive");
-        (await Html(worker, $"/checkpoints/{checkpoint.Id}/console?culture=en")).ShouldContain("This checkpoint is inactive");
+        (await worker.Html($"/checkpoints/{checkpoint.Id}/console")).ShouldContain("checkpoint-inactive");
+        (await worker.Html($"/checkpoints/{checkpoint.Id}/console?culture=en")).ShouldContain("This checkpoint is inactive");
     }
 
     [SkippableFact]
@@ -83,34 +82,21 @@ public abstract partial class CheckpointRemovePageTests(CordonApp app) : AppTest
     {
         var checkpoint = await App.NewCheckpoint();
         using var worker2 = await App.ClientFor("worker2");
-        var confirm = await Html(worker2, $"/checkpoints/{checkpoint.Id}/edit?confirm=remove");
+        var confirm = await worker2.Html($"/checkpoints/{checkpoint.Id}/edit?confirm=remove");
         confirm.ShouldContain("checkpoint-not-found");
         confirm.ShouldNotContain("checkpoint-remove-submit");
         (await worker2.DeleteAsync($"/api/v1/checkpoints/{checkpoint.Id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         using var worker = await App.ClientFor("worker");
-        (await Read(worker, checkpoint.Id)).Active.ShouldBeTrue();
+        (await worker.Checkpoint(checkpoint.Id)).Active.ShouldBeTrue();
     }
 
     private static Task<HttpResponseMessage> PostRemove(HttpClient client, int id, string confirmPage) =>
         client.PostAsync($"/checkpoints/{id}/edit?confirm=remove", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "checkpoint-remove",
-            ["__RequestVerificationToken"] = Token().Match(confirmPage).Groups[1].Value,
+            ["__RequestVerificationToken"] = CheckpointPageKit.FormToken(confirmPage),
         }));
-
-    private static async Task<string> Html(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        await response.ShouldHaveStatus(HttpStatusCode.OK);
-        return await response.Content.ReadAsStringAsync();
-    }
-
-    private static async Task<CheckpointDto> Read(HttpClient client, int id) =>
-        (await client.GetFromJsonAsync<CheckpointDto>($"/api/v1/checkpoints/{id}", Json.Options))!;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
 }
 
 public sealed class CheckpointRemovePageTestsOnSqlite(SqliteApp app) : CheckpointRemovePageTests(app), IClassFixture<SqliteApp>;
