@@ -6,7 +6,7 @@ namespace Cordon.BrowserTests;
 /// One Cordon server and one headless Chromium for the journeys of a test class. Without Chromium the journeys
 /// skip and say why, unless CORDON_REQUIRE_ALL is set (CI), where a missing browser is a failure.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CORDON_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
@@ -17,6 +17,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = default!;
     private IPlaywright? _playwright;
 
+    /// <summary>Configuration of the server that a fixture for some journeys changes (command-line settings).</summary>
+    protected virtual string[] ServerSettings => [];
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
@@ -26,7 +29,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             SkipReason = reason;
             return;
         }
-        Server = await CordonServer.StartAsync();
+        Server = await CordonServer.StartAsync(settings: ServerSettings);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -23,7 +23,8 @@ public sealed class CordonServer : IAsyncDisposable
         _dataDirectory = dataDirectory;
     }
 
-    public static async Task<CordonServer> StartAsync(int demoResidents = 3000)
+    /// <summary>Starts a server; <c>settings</c> are more configuration, as command-line settings (e.g. <c>--Passes:LifetimeSeconds=30</c>).</summary>
+    public static async Task<CordonServer> StartAsync(int demoResidents = 3000, params string[] settings)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -35,11 +36,12 @@ public sealed class CordonServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
+        string[] arguments =
+        [
             HostAssembly(), "serve", $"--urls={baseUrl}", $"--Cordon:DataDirectory={dataDirectory}",
-            $"--Database:DemoResidents={demoResidents}", "--Logging:LogLevel:Default=Warning",
-        })
+            $"--Database:DemoResidents={demoResidents}", "--Logging:LogLevel:Default=Warning", .. settings,
+        ];
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,14 +1,11 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.RegularExpressions;
-using Cordon.Features.Checkpoints;
 using Cordon.Features.Health;
 using Cordon.Tests.Support;
 
 namespace Cordon.Tests.Checkpoints;
 
 /// <summary>The checkpoint form: community staff create and change their checkpoints on a screen, not only through the API.</summary>
-public abstract partial class CheckpointEditPageTests(CordonApp app) : AppTests(app)
+public abstract class CheckpointEditPageTests(CordonApp app) : AppTests(app)
 {
     [SkippableFact]
     public async Task A_community_worker_gets_the_new_checkpoint_form_with_only_their_community_and_an_admin_with_every_community()
@@ -22,15 +19,15 @@ public abstract partial class CheckpointEditPageTests(CordonApp app) : AppTests(
         html.ShouldNotContain($"value=\"{CordonApp.CommunityB}\"");
         html.ShouldContain("value=\"37.3\"");
         html.ShouldContain("新建卡口"); // Chinese by default
-        (await Html(worker, "/checkpoints/new?culture=en")).ShouldContain("New checkpoint");
+        (await worker.Html("/checkpoints/new?culture=en")).ShouldContain("New checkpoint");
 
         using var admin = await App.ClientFor("admin");
-        var adminHtml = await Html(admin, "/checkpoints/new");
+        var adminHtml = await admin.Html("/checkpoints/new");
         adminHtml.ShouldContain($"value=\"{CordonApp.CommunityA}\"");
         adminHtml.ShouldContain($"value=\"{CordonApp.CommunityB}\"");
 
         // The supervisor page leads to the form.
-        (await Html(worker, "/checkpoints")).ShouldContain("href=\"checkpoints/new\"");
+        (await worker.Html("/checkpoints")).ShouldContain("href=\"checkpoints/new\"");
     }
 
     [SkippableFact]
@@ -41,7 +38,7 @@ public abstract partial class CheckpointEditPageTests(CordonApp app) : AppTests(
 
         var other = await App.NewCheckpoint(community: CordonApp.CommunityB, userName: "worker2");
         using var worker = await App.ClientFor("worker");
-        var html = await Html(worker, $"/checkpoints/{other.Id}/edit");
+        var html = await worker.Html($"/checkpoints/{other.Id}/edit");
         html.ShouldContain("checkpoint-not-found");
         html.ShouldNotContain(other.Name);
     }
@@ -52,13 +49,13 @@ public abstract partial class CheckpointEditPageTests(CordonApp app) : AppTests(
         var checkpoint = await App.NewCheckpoint();
         using var worker = await App.ClientFor("worker");
         var url = $"/checkpoints/{checkpoint.Id}/edit";
-        var form = await Html(worker, url);
+        var form = await worker.Html(url);
         form.ShouldContain($"value=\"{checkpoint.Name}\"");
 
         var fields = new Dictionary<string, string>
         {
             ["_handler"] = "checkpoint",
-            ["__RequestVerificationToken"] = Token().Match(form).Groups[1].Value,
+            ["__RequestVerificationToken"] = CheckpointPageKit.FormToken(form),
             ["Input.Name"] = checkpoint.Name,
             ["Input.AreaCode"] = CordonApp.CommunityA,
             ["Input.LocationNote"] = "北门",
@@ -74,12 +71,12 @@ public abstract partial class CheckpointEditPageTests(CordonApp app) : AppTests(
         refusedHtml.ShouldContain("data-field=\"temperatureThreshold\"");
         refusedHtml.ShouldContain("体温阈值（°C）必须在 36.0 到 39.0 °C 之间");
         refusedHtml.ShouldContain("value=\"北门\""); // what the user typed is kept
-        (await Read(worker, checkpoint.Id)).LocationNote.ShouldBe(checkpoint.LocationNote);
+        (await worker.Checkpoint(checkpoint.Id)).LocationNote.ShouldBe(checkpoint.LocationNote);
 
         fields["Input.TemperatureThreshold"] = "37.5";
         var saved = await worker.PostAsync(url, new FormUrlEncodedContent(fields));
         saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        var changed = await Read(worker, checkpoint.Id);
+        var changed = await worker.Checkpoint(checkpoint.Id);
         changed.LocationNote.ShouldBe("北门");
         changed.AllowedColours.ShouldBe([HealthColour.Green, HealthColour.Yellow], ignoreOrder: true);
         changed.RequiredTestHours.ShouldBe(72);
@@ -87,19 +84,6 @@ public abstract partial class CheckpointEditPageTests(CordonApp app) : AppTests(
         changed.AllowPopups.ShouldBeFalse();
         changed.Active.ShouldBeTrue();
     }
-
-    private static async Task<string> Html(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        await response.ShouldHaveStatus(HttpStatusCode.OK);
-        return await response.Content.ReadAsStringAsync();
-    }
-
-    private static async Task<CheckpointDto> Read(HttpClient client, int id) =>
-        (await client.GetFromJsonAsync<CheckpointDto>($"/api/v1/checkpoints/{id}", Json.Options))!;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
 }
 
 public sealed class CheckpointEditPageTestsOnSqlite(SqliteApp app) : CheckpointEditPageTests(app), IClassFixture<SqliteApp>;

@@ -83,13 +83,43 @@ public sealed class CheckpointService(IDbContextFactory<CordonDbContext> factory
         await using var db = await factory.CreateDbContextAsync(ct);
         var checkpoint = await Visible(db, tracked: true).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (checkpoint is null) return Outcome<CheckpointDto>.NotFound();
-        if (await db.Passages.AnyAsync(p => p.CheckpointId == id, ct) || await db.Outsiders.AnyAsync(o => o.CheckpointId == id, ct))
-            return Outcome<CheckpointDto>.Conflict("The checkpoint has recorded passages; set it inactive instead.");
+        if (await HasHistoryAsync(db, id, ct)) return Outcome<CheckpointDto>.Conflict(HasPassages);
         var dto = (await DescribeAsync(db, [checkpoint], ct))[0];
         db.Checkpoints.Remove(checkpoint);
         await db.SaveChangesAsync(ct);
         return Outcome<CheckpointDto>.Ok(dto);
     }
+
+    /// <summary>
+    /// Sets a checkpoint inactive (ADR 016): what the screen offers instead of deleting when the checkpoint has a
+    /// passage log, which stays readable until retention removes it. Setting an inactive one inactive again changes nothing.
+    /// </summary>
+    public async Task<Outcome<CheckpointDto>> DeactivateAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var checkpoint = await Visible(db, tracked: true).FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (checkpoint is null) return Outcome<CheckpointDto>.NotFound();
+        if (checkpoint.Active)
+        {
+            checkpoint.Active = false;
+            checkpoint.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(ct);
+        }
+        return Outcome<CheckpointDto>.Ok((await DescribeAsync(db, [checkpoint], ct))[0]);
+    }
+
+    /// <summary>Whether a checkpoint of the jurisdiction has recorded anyone (passages or outsiders still kept); null when it is not found.</summary>
+    public async Task<bool?> HasHistoryAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (!await Visible(db).AnyAsync(c => c.Id == id, ct)) return null;
+        return await HasHistoryAsync(db, id, ct);
+    }
+
+    private static async Task<bool> HasHistoryAsync(CordonDbContext db, int id, CancellationToken ct) =>
+        await db.Passages.AnyAsync(p => p.CheckpointId == id, ct) || await db.Outsiders.AnyAsync(o => o.CheckpointId == id, ct);
+
+    public const string HasPassages = "The checkpoint has recorded passages; set it inactive instead.";
 
     private const string NameTaken = "The community already has a checkpoint with this name.";
 

@@ -41,6 +41,7 @@ internal sealed class HealthStatusLookup(IDbContextFactory<CordonDbContext> fact
 public static class HealthSources
 {
     public const string Initial = "initial";
+    public const string Registered = "registered";
     public const string Results = "results";
     public const string Sampling = "sampling";
     public const string KeyGroup = "key-group";

@@ -27,7 +27,11 @@ public sealed class HealthOptions
     [System.ComponentModel.DataAnnotations.Range(1, 3600)]
     public int SweepSeconds { get; set; } = 15;
 
-    /// <summary>Fill the rows of residents who have none when the host starts (and at every sweep for new residents).</summary>
+    /// <summary>
+    /// Fill the rows of residents who have none when the host starts (residents loaded by another process, such as
+    /// <c>generate</c>) and after a bulk load on this host. Residents registered one by one or by CSV import get their
+    /// row from the registry's event instead; a resident read before either is computed on the spot (IHealthStatusLookup).
+    /// </summary>
     public bool FillMissing { get; set; } = true;
 }
 
@@ -52,12 +56,13 @@ internal sealed class HealthUpdateQueue : IHealthRecompute
 }
 
 /// <summary>
-/// The one background worker of the health status: it subscribes to the testing platform's events, drains the queue
-/// (residents queued together are recomputed together, in batches), and sweeps every few seconds for time-driven
-/// changes (rows whose NextCheckAt has come, rounds whose window began since the last sweep, residents without a row).
+/// The one background worker of the health status: it subscribes to the testing platform's and the registry's events,
+/// drains the queue (residents queued together are recomputed together, in batches), and sweeps every few seconds for
+/// time-driven changes (rows whose NextCheckAt has come, rounds whose window began since the last sweep). New residents
+/// come as an event, so the sweep never scans the whole registry for rows that are missing.
 /// </summary>
 internal sealed partial class HealthUpdateWorker(
-    HealthUpdateQueue queue, ScreeningEvents events, IServiceScopeFactory scopes, IOptions<HealthOptions> options, TimeProvider clock,
+    HealthUpdateQueue queue, ScreeningEvents events, Registry.RegistryEvents registry, IServiceScopeFactory scopes, IOptions<HealthOptions> options, TimeProvider clock,
     ILogger<HealthUpdateWorker> log) : BackgroundService
 {
     private HashSet<int> _runningRounds = [];
@@ -68,6 +73,7 @@ internal sealed partial class HealthUpdateWorker(
         events.RoundClosed += change => queue.Scope(new HealthScope(Prefixes(change)), HealthSources.RoundClosed(change.RoundId));
         events.ObligationsChanged += OnObligationsChanged;
         events.ResultsReleased += change => queue.Tubes(change.TubeIds, HealthSources.Results);
+        registry.ResidentsAdded += OnResidentsAdded;
         return base.StartAsync(cancellationToken);
     }
 
@@ -76,6 +82,13 @@ internal sealed partial class HealthUpdateWorker(
         if (change.ResidentId is { } one) queue.Residents([one], change.KeyGroup is null ? HealthSources.Sampling : HealthSources.AntigenReport);
         else if (change.KeyGroup is { } group) queue.Scope(new HealthScope(KeyGroup: group), HealthSources.KeyGroup);
         queue.Residents(change.ResidentIds, HealthSources.Sampling);
+    }
+
+    /// <summary>New residents get their first row now; a bulk load (ids unknown) is followed by one scan for missing rows.</summary>
+    private void OnResidentsAdded(Registry.ResidentsAdded change)
+    {
+        if (change.ResidentIds is { } ids) queue.Residents(ids, HealthSources.Registered);
+        else if (options.Value.FillMissing) queue.Scope(HealthScope.Missing, HealthSources.Initial);
     }
 
     private static IReadOnlyList<string> Prefixes(RoundChanged change) => change.AreaCodes.Select(Registry.AreaCode.PrefixOf).ToList();
@@ -149,7 +162,6 @@ internal sealed partial class HealthUpdateWorker(
             var recomputer = scope.ServiceProvider.GetRequiredService<HealthRecomputer>();
             var due = await recomputer.RecomputeDueAsync(HealthSources.Sweep, ct);
             if (due.Changed > 0) Log.Recomputed(log, HealthSources.Sweep, due.Residents, due.Changed, due.Seconds);
-            if (options.Value.FillMissing) queue.Scope(HealthScope.Missing, HealthSources.Initial);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

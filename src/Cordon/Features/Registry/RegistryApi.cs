@@ -13,6 +13,7 @@ public static class RegistryApi
         builder.Services.AddScoped<ResidentService>();
         builder.Services.AddScoped<VenueService>();
         builder.Services.AddScoped<RegistryImport>();
+        builder.Services.AddSingleton<RegistryEvents>();
         return builder;
     }
 

@@ -19,7 +19,7 @@ public sealed record ImportReport(int Rows, int Created, int Updated, int Unchan
 /// </summary>
 public sealed class RegistryImport(
     IDbContextFactory<CordonDbContext> factory, ResidentService residents,
-    CurrentUser user, PersonalDataProtector protector, TimeProvider clock)
+    CurrentUser user, PersonalDataProtector protector, TimeProvider clock, RegistryEvents events)
 {
     public const int MaxRows = 100_000;
     public static readonly string[] ResidentColumns = ["name", "idNumber", "phone", "areaCode", "household", "unit", "room", "keyGroup"];
@@ -84,11 +84,12 @@ public sealed class RegistryImport(
 
         var now = clock.GetUtcNow().UtcDateTime;
         int created = 0, updated = 0, unchanged = 0;
+        var added = new List<Resident>();
         foreach (var (_, input, hash) in inputs)
         {
             if (!existing.TryGetValue(hash, out var resident))
             {
-                db.Residents.Add(residents.NewResident(input, now));
+                added.Add(db.Residents.Add(residents.NewResident(input, now)).Entity);
                 created++;
                 continue;
             }
@@ -100,6 +101,7 @@ public sealed class RegistryImport(
             updated++;
         }
         if (!await TrySaveAsync(db, ct)) return ConcurrentChange();
+        events.RaiseResidentsAdded(new ResidentsAdded(added.Select(r => r.Id).ToList(), added.Count));
         return Outcome<ImportReport>.Ok(new ImportReport(rows.Count, created, updated, unchanged, errors.Select(e => e.Row).Distinct().Count(), errors));
     }
 

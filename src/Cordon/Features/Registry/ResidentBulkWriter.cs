@@ -15,14 +15,16 @@ public sealed record ResidentRow(
 /// Loads many residents without the ORM: binary COPY on PostgreSQL, one prepared statement in one transaction
 /// on SQLite. Used by the demo seed and the synthetic-city generator; callers validate rows first.
 /// </summary>
-public sealed class ResidentBulkWriter(CordonDbContext db, PersonalDataProtector protector, TimeProvider clock)
+public sealed class ResidentBulkWriter(CordonDbContext db, PersonalDataProtector protector, TimeProvider clock, RegistryEvents events)
 {
+    /// <summary>Writes the rows and raises <see cref="RegistryEvents.ResidentsAdded"/> without ids (a bulk load is not read back).</summary>
     public async Task<int> WriteAsync(IEnumerable<ResidentRow> rows, CancellationToken ct = default)
     {
         await db.Database.OpenConnectionAsync(ct);
+        int written;
         try
         {
-            return db.Database.GetDbConnection() switch
+            written = db.Database.GetDbConnection() switch
             {
                 NpgsqlConnection pg => await CopyAsync(pg, rows, ct),
                 SqliteConnection sqlite => await InsertAsync(sqlite, rows, ct),
@@ -33,6 +35,8 @@ public sealed class ResidentBulkWriter(CordonDbContext db, PersonalDataProtector
         {
             await db.Database.CloseConnectionAsync();
         }
+        events.RaiseResidentsAdded(new ResidentsAdded(null, written));
+        return written;
     }
 
     private async Task<int> CopyAsync(NpgsqlConnection connection, IEnumerable<ResidentRow> rows, CancellationToken ct)

@@ -24,7 +24,7 @@ public sealed record ResidentInput(
 public sealed record UnmaskRequest(string? Reason);
 
 public sealed class ResidentService(
-    IDbContextFactory<CordonDbContext> factory, CurrentUser user, PersonalDataProtector protector, TimeProvider clock)
+    IDbContextFactory<CordonDbContext> factory, CurrentUser user, PersonalDataProtector protector, TimeProvider clock, RegistryEvents events)
 {
     public const int MaxPageSize = 100;
 
@@ -135,6 +135,7 @@ public sealed class ResidentService(
         var resident = NewResident(input, clock.GetUtcNow().UtcDateTime);
         db.Residents.Add(resident);
         await db.SaveChangesAsync(ct);
+        events.RaiseResidentsAdded(new ResidentsAdded([resident.Id], 1));
         return Outcome<ResidentDetail>.Ok((await GetAsync(resident.Id, ct))!);
     }
 

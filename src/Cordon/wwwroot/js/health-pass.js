@@ -62,6 +62,13 @@
 
     if (!start()) return;
     var timer = window.setInterval(tick, 1000);
-    window.addEventListener("pagehide", function () { window.clearInterval(timer); });
+    window.addEventListener("pagehide", function () { window.clearInterval(timer); timer = 0; });
+    // Back to the page from the browser's back-forward cache: the timer stopped at pagehide, so start it again (the
+    // tick refreshes at once if the pass is due or expired meanwhile); without this the countdown stood still.
+    window.addEventListener("pageshow", function (event) {
+        if (!event.persisted || timer) return;
+        timer = window.setInterval(tick, 1000);
+        tick();
+    });
     document.addEventListener("visibilitychange", function () { if (!document.hidden) tick(); });
 }());

@@ -18,6 +18,7 @@ public static class CheckpointMessages
         ["must be 24, 48 or 72 hours, or empty for no test requirement"] = "CheckpointMsg_TestHours",
         ["must be between 36.0 and 39.0 °C"] = "CheckpointMsg_Threshold",
         ["The community already has a checkpoint with this name."] = "CheckpointMsg_NameTaken",
+        [CheckpointService.HasPassages] = "CheckpointMsg_HasPassages",
     };
 
     private static readonly MessageCatalog Catalog = new(Exact, [], next: ErrorText.Localize);
