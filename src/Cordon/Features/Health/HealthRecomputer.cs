@@ -130,7 +130,8 @@ internal sealed class HealthRecomputer(IDbContextFactory<CordonDbContext> factor
                 rows.Add(new StatusRow(subject.Id, subject.AreaCode, decision.Colour, decision.Reason, popups, lastNegative,
                     changed ? run.Now : Utc(old.Since), old.Version + 1, decision.NextCheckAt, old.Colour, changed));
             }
-            var skipped = (await HealthStatusWriter.WriteAsync(db, rows, source, run.Now, ct)).ToHashSet();
+            // Stamped with the time of this write, not the run's start: other hosts' caches look for rows by it (ADR 013).
+            var skipped = (await HealthStatusWriter.WriteAsync(db, rows, source, Now(), ct)).ToHashSet();
             events.RaiseStored(rows.Where(r => !skipped.Contains(r.ResidentId)).Select(r => r.ResidentId).ToList());
             total.Add(attempt == 0 ? subjects.Count : 0, rows.Count - skipped.Count, rows.Count(r => r.Changed && !skipped.Contains(r.ResidentId)));
             // Someone else wrote these rows meanwhile (an override, another recomputation): read them again and retry.
