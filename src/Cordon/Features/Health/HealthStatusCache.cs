@@ -12,7 +12,7 @@ public sealed class HealthCacheOptions
 {
     public const string Section = "Health:Cache";
 
-    /// <summary>At most this many residents are held (about 190 bytes each: 1,000,000 take about 190 MB); past it a tenth are dropped.</summary>
+    /// <summary>At most this many residents are held (about 500 bytes of process memory each: 1,000,000 take about 0.5 GB); past it a tenth are dropped.</summary>
     [Range(1_000, 50_000_000)]
     public int MaxEntries { get; set; } = 1_500_000;
 
@@ -74,7 +74,11 @@ internal sealed class HealthStatusCache : IDisposable
     private readonly HealthStatusEvents _events;
     private readonly HealthCacheOptions _options;
     private readonly SemaphoreSlim _polling = new(1, 1);
+    // Reads only (never SaveChanges, so the scope's audit interceptor never runs): one scope for the host's lifetime
+    // spares every miss a scope and the context options.
+    private readonly Lazy<(AsyncServiceScope Scope, IDbContextFactory<CordonDbContext> Factory)> _reads;
     private int _count;
+    private int _sharedCount;
     private int _trimming;
     private DateTime? _watermark;
 
@@ -84,6 +88,11 @@ internal sealed class HealthStatusCache : IDisposable
         _events = events;
         _options = options.Value;
         _events.Stored += Invalidate;
+        _reads = new(() =>
+        {
+            var scope = scopes.CreateAsyncScope();
+            return (scope, scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>());
+        });
     }
 
     /// <summary>Residents held now (approximate while others add and drop).</summary>
@@ -93,6 +102,7 @@ internal sealed class HealthStatusCache : IDisposable
     {
         _events.Stored -= Invalidate;
         _polling.Dispose();
+        if (_reads.IsValueCreated) _reads.Value.Scope.Dispose();
     }
 
     /// <summary>The resident's status with what the views need, or null when the resident does not exist.</summary>
@@ -118,17 +128,18 @@ internal sealed class HealthStatusCache : IDisposable
     {
         var stripe = Stripe(residentId);
         var epoch = Volatile.Read(ref _epochs[stripe]);
-        await using var scope = _scopes.CreateAsyncScope();
-        var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>();
         CachedStatus? entry;
-        await using (var db = await factory.CreateDbContextAsync(ct))
+        await using (var db = await _reads.Value.Factory.CreateDbContextAsync(ct))
         {
             entry = await ReadAsync(db, residentId, ct);
             if (entry is null)
             {
                 // No row yet (registered after the last fill, ADR 007): stored once through the recomputation, then read.
                 if (!await db.Residents.AnyAsync(r => r.Id == residentId, ct)) return null;
-                await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().RecomputeAsync([residentId], HealthSources.Initial, ct);
+                await using (var scope = _scopes.CreateAsyncScope())
+                {
+                    await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().RecomputeAsync([residentId], HealthSources.Initial, ct);
+                }
                 epoch = Volatile.Read(ref _epochs[stripe]);
                 entry = await ReadAsync(db, residentId, ct);
                 if (entry is null) return null;
@@ -167,14 +178,17 @@ internal sealed class HealthStatusCache : IDisposable
         }
     }
 
+    private sealed record Found(string Name, string AreaCode, HealthStatus Row, HealthAppeal? Appeal);
+
     private async Task<CachedStatus?> ReadAsync(CordonDbContext db, long residentId, CancellationToken ct)
     {
         // One round trip: the resident joined to their row on the key, and the open appeal (at most one) left-joined.
+        // (Not a compiled query: one would be bound to the first model it met, and a process may hold two providers.)
         var found = await (
             from r in db.Residents.AsNoTracking().Where(r => r.Id == residentId)
             join s in db.HealthStatuses.AsNoTracking() on r.Id equals s.ResidentId
             from a in db.HealthAppeals.AsNoTracking().Where(a => a.ResidentId == r.Id && a.Status == AppealStatus.Open).DefaultIfEmpty()
-            select new { r.Name, r.AreaCode, Row = s, Appeal = a }).FirstOrDefaultAsync(ct);
+            select new Found(r.Name, r.AreaCode, s, a)).FirstOrDefaultAsync(ct);
         if (found is null) return null;
         var row = found.Row;
         return new CachedStatus
@@ -207,8 +221,7 @@ internal sealed class HealthStatusCache : IDisposable
         await _polling.WaitAsync(ct);
         try
         {
-            await using var scope = _scopes.CreateAsyncScope();
-            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CordonDbContext>>().CreateDbContextAsync(ct);
+            await using var db = await _reads.Value.Factory.CreateDbContextAsync(ct);
             if (_watermark is not { } watermark || Count == 0)
             {
                 // First look, or nothing held: only move the mark (a load in flight is covered by the next look's margin).
@@ -246,7 +259,14 @@ internal sealed class HealthStatusCache : IDisposable
         }
     }
 
-    private string Shared(string value) => _strings.Count < 100_000 ? _strings.GetOrAdd(value, value) : value;
+    /// <summary>One instance per distinct reason and area code (a few thousand), not one per resident; bounded.</summary>
+    private string Shared(string value)
+    {
+        if (_strings.TryGetValue(value, out var shared)) return shared;
+        if (Volatile.Read(ref _sharedCount) >= 100_000) return value;
+        if (_strings.TryAdd(value, value)) Interlocked.Increment(ref _sharedCount);
+        return _strings.GetValueOrDefault(value, value);
+    }
 
     private static int Stripe(long residentId) => (int)(residentId & (Stripes - 1));
 
