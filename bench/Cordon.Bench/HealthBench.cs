@@ -167,13 +167,13 @@ public static partial class HealthBench
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task RecreateAsync(string admin, bool create)
+    internal static async Task RecreateAsync(string admin, bool create, string database = Database)
     {
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", connection)) await drop.ExecuteNonQueryAsync();
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection)) await drop.ExecuteNonQueryAsync();
         if (!create) return;
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
         await command.ExecuteNonQueryAsync();
     }
 

@@ -67,7 +67,7 @@ public static partial class LookupBench
         Say($"- host: `{cordon}`; load before: {HealthBench.LoadAverage()}");
         if (!reuse || await ResidentsAsync(admin, connectionString) < residents)
         {
-            await RecreateAsync(admin, create: true);
+            await HealthBench.RecreateAsync(admin, create: true, Database);
             if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
             Directory.CreateDirectory(dataDirectory);
             var seed = await host.RunAsync(["seed-demo", "--residents", "1000"], TimeSpan.FromMinutes(10));
@@ -141,7 +141,7 @@ public static partial class LookupBench
         }
         finally
         {
-            if (!keep) await RecreateAsync(admin, create: false);
+            if (!keep) await HealthBench.RecreateAsync(admin, create: false, Database);
         }
         if (output != "-")
         {
@@ -243,15 +243,5 @@ public static partial class LookupBench
         {
             return 0;
         }
-    }
-
-    private static async Task RecreateAsync(string admin, bool create)
-    {
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", connection)) await drop.ExecuteNonQueryAsync();
-        if (!create) return;
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
