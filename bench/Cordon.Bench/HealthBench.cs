@@ -163,20 +163,20 @@ public static partial class HealthBench
         return new WrkResult(rate, Percentile(text, "50%"), Percentile(text, "99%"));
     }
 
-    private static string Percentile(string wrk, string which) =>
+    internal static string Percentile(string wrk, string which) =>
         wrk.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(which, StringComparison.Ordinal))?[which.Length..].Trim() ?? "n/a";
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RateLine();
 
-    private static async Task<string> TokenAsync(HttpClient http, string user)
+    internal static async Task<string> TokenAsync(HttpClient http, string user)
     {
         var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { userName = user, password = "Cordon-Demo-2026" });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
-    private static async Task WaitAsync(string connectionString, string sql, Func<long, bool> done, TimeSpan timeout)
+    internal static async Task WaitAsync(string connectionString, string sql, Func<long, bool> done, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (!done(await CountAsync(connectionString, sql)))
@@ -187,7 +187,7 @@ public static partial class HealthBench
         }
     }
 
-    private static async Task<long> CountAsync(string connectionString, string sql)
+    internal static async Task<long> CountAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -198,7 +198,7 @@ public static partial class HealthBench
     private static async Task<(long Low, long High)> RangeAsync(string connectionString) =>
         (await CountAsync(connectionString, """SELECT min("Id") FROM "Residents" """), await CountAsync(connectionString, """SELECT max("Id") FROM "Residents" """));
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
+    internal static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -206,17 +206,17 @@ public static partial class HealthBench
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task RecreateAsync(string admin, bool create)
+    internal static async Task RecreateAsync(string admin, bool create, string database = Database)
     {
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", connection)) await drop.ExecuteNonQueryAsync();
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection)) await drop.ExecuteNonQueryAsync();
         if (!create) return;
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
         await command.ExecuteNonQueryAsync();
     }
 
-    private static int Arg(string[] args, string name, int fallback)
+    internal static int Arg(string[] args, string name, int fallback)
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
@@ -229,5 +229,5 @@ public static partial class HealthBench
         return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

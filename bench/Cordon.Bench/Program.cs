@@ -5,6 +5,7 @@ using Cordon.Bench;
 // real 'cordon serve' over HTTP. Timing targets are reported here, never asserted in tests.
 if (args.FirstOrDefault() == "health") return await HealthBench.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "passes") return await PassBench.RunAsync(args[1..]);
+if (args.FirstOrDefault() == "lookup") return await LookupBench.RunAsync(args[1..]);
 if (args is ["testing", ..]) return await Cordon.Bench.Testing.TestingBench.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "certificates") return await CertificateBench.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "scans") return await ScanBench.RunAsync(args[1..]);

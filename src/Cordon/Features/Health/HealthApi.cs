@@ -31,7 +31,7 @@ internal static class HealthApi
         return app;
     }
 
-    private static async Task<Results<Ok<HealthDto>, ValidationProblem, NotFound, ProblemHttpResult>> GetMine(HealthService health, CancellationToken ct) =>
+    private static async Task<Results<Ok<HealthDto>, ValidationProblem, NotFound, ProblemHttpResult>> GetMine(HealthViews health, CancellationToken ct) =>
         (await health.MineAsync(ct)).ToHttp();
 
     private static async Task<Results<Ok<Page<HealthChangeDto>>, ValidationProblem, NotFound, ProblemHttpResult>> GetMyHistory(
@@ -42,7 +42,7 @@ internal static class HealthApi
 
     private static async Task<Ok<IReadOnlyList<AppealDto>>> MyAppeals(HealthService health, CancellationToken ct) => TypedResults.Ok(await health.MyAppealsAsync(ct));
 
-    private static async Task<Results<Ok<HealthDto>, ValidationProblem, NotFound, ProblemHttpResult>> GetResident(HealthService health, long id, CancellationToken ct) =>
+    private static async Task<Results<Ok<HealthDto>, ValidationProblem, NotFound, ProblemHttpResult>> GetResident(HealthViews health, long id, CancellationToken ct) =>
         (await health.ForResidentAsync(id, ct)).ToHttp();
 
     private static async Task<Results<Ok<Page<HealthChangeDto>>, ValidationProblem, NotFound, ProblemHttpResult>> GetResidentHistory(

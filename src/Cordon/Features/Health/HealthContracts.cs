@@ -41,6 +41,9 @@ public sealed record HealthSnapshot(
     DateTime Since,
     long Version);
 
+/// <summary>A status with the resident's masked name (<c>Mask.Name</c>).</summary>
+public sealed record NamedHealthSnapshot(HealthSnapshot Status, string MaskedName);
+
 /// <summary>
 /// Reads the precomputed, stored status (never derives it per request). Implemented by the health-status feature;
 /// passes, venue check-in and checkpoints depend on this interface only.
@@ -49,4 +52,10 @@ public interface IHealthStatusLookup
 {
     /// <summary>The status of one resident, or null when the resident does not exist.</summary>
     Task<HealthSnapshot?> GetAsync(long residentId, CancellationToken ct = default);
+
+    /// <summary>
+    /// The status with the resident's masked name (what a pass shows), or null when the resident does not exist. A store
+    /// that does not hold names answers null, and the caller reads the name itself.
+    /// </summary>
+    Task<NamedHealthSnapshot?> GetNamedAsync(long residentId, CancellationToken ct = default) => Task.FromResult<NamedHealthSnapshot?>(null);
 }

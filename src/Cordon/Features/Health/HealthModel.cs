@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Health;
 
-/// <summary>The health-status tables (migration 0004_health).</summary>
+/// <summary>The health-status tables (migrations 0004_health, 0009_health_updated_at).</summary>
 internal static class HealthModel
 {
     public static void AddHealthModel(this ModelBuilder builder)
@@ -19,6 +19,8 @@ internal static class HealthModel
             status.Property(s => s.Popups).HasMaxLength(2000);
             // The sweep finds the rows whose time has come on this index.
             status.HasIndex(s => s.NextCheckAt);
+            // Every host's status cache finds the rows written since its last look on this index (migration 0009, ADR 013).
+            status.HasIndex(s => s.UpdatedAt);
             status.Property(s => s.OverrideReason).HasMaxLength(200);
             status.Property(s => s.OverrideBy).HasMaxLength(256);
             status.HasOne<Resident>().WithOne().HasForeignKey<HealthStatus>(s => s.ResidentId).OnDelete(DeleteBehavior.Cascade);

@@ -91,7 +91,7 @@ internal sealed partial class HealthRecomputer(
                 {
                     await using var writer = await factory.CreateDbContextAsync(stop.Token);
                     var mine = new List<long>();
-                    await foreach (var decided in channel.Reader.ReadAllAsync(stop.Token)) mine.AddRange(await WriteAsync(writer, decided, source, run.Now, total, stop.Token));
+                    await foreach (var decided in channel.Reader.ReadAllAsync(stop.Token)) mine.AddRange(await WriteAsync(writer, decided, source, total, stop.Token));
                     return mine;
                 }
                 catch
@@ -112,7 +112,7 @@ internal sealed partial class HealthRecomputer(
         }
         else
         {
-            await foreach (var decided in BatchesAsync(db, scope, run, total, ct)) skipped.AddRange(await WriteAsync(db, decided, source, run.Now, total, ct));
+            await foreach (var decided in BatchesAsync(db, scope, run, total, ct)) skipped.AddRange(await WriteAsync(db, decided, source, total, ct));
         }
         // Someone else wrote these rows meanwhile (an override, another recomputation): read them again and retry.
         if (skipped.Count > 0) await RecomputeIdsAsync(db, run, skipped, source, total, ct, counted: true);
@@ -186,7 +186,7 @@ internal sealed partial class HealthRecomputer(
             {
                 var batch = await ReadAsync(db, db.Residents.AsNoTracking().Where(r => EF.Parameter(chunk).Contains(r.Id)), total, ct);
                 var decided = await DecideAsync(db, run, batch, total, ct);
-                skipped.AddRange(await WriteAsync(db, decided, source, run.Now, total, ct, counted: counted || attempt > 0));
+                skipped.AddRange(await WriteAsync(db, decided, source, total, ct, counted: counted || attempt > 0));
             }
             ids = skipped;
         }
@@ -253,10 +253,11 @@ internal sealed partial class HealthRecomputer(
     }
 
     /// <summary>Writes a decided batch in one transaction and tells the listeners; returns the ids skipped (changed meanwhile).</summary>
-    private async Task<IReadOnlyList<long>> WriteAsync(CordonDbContext db, Decided decided, string source, DateTime now, Totals total, CancellationToken ct, bool counted = false)
+    private async Task<IReadOnlyList<long>> WriteAsync(CordonDbContext db, Decided decided, string source, Totals total, CancellationToken ct, bool counted = false)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var skipped = await HealthStatusWriter.WriteAsync(db, decided.Rows, source, now, ct);
+        // Stamped with the time of this write, not the run's start: other hosts' caches look for rows by it (ADR 013).
+        var skipped = await HealthStatusWriter.WriteAsync(db, decided.Rows, source, Now(), ct);
         var skippedSet = skipped.ToHashSet();
         events.RaiseStored(decided.Rows.Where(r => !skippedSet.Contains(r.ResidentId)).Select(r => r.ResidentId).ToList());
         total.Add(counted ? 0 : decided.Residents.Count, decided.Rows.Count - skipped.Count, decided.Rows.Count(r => r.Changed && !skippedSet.Contains(r.ResidentId)));

@@ -38,20 +38,21 @@ public sealed record OverrideInput(HealthColour? Colour, string? Reason, DateTim
 /// The health status as people and staff see it, and its correction (纠错/申诉): residents see their own (from the
 /// sign-in, never the URL) and appeal; staff see residents inside their jurisdiction (outside: 404), and those with
 /// <c>HealthCorrection</c> override and answer appeals. Overrides and appeals go through the change tracker, so the audit
-/// interceptor records who changed what.
+/// interceptor records who changed what. The views are answered from this host's <see cref="HealthStatusCache"/> (ADR
+/// 013); every change here moves the row's <c>UpdatedAt</c> (so other hosts' caches see it) and drops it on this host.
 /// </summary>
 internal sealed class HealthService(
-    IDbContextFactory<CordonDbContext> factory, IHealthStatusLookup lookup, HealthRecomputer recomputer, CurrentUser user, TimeProvider clock)
+    IDbContextFactory<CordonDbContext> factory, HealthStatusCache cache, HealthViews views, HealthStatusEvents events, HealthRecomputer recomputer,
+    CurrentUser user, TimeProvider clock)
 {
     public const int MaxAppealText = 1000;
     public const int MaxOverrideReason = 200;
     public const int MaxAnswer = 500;
     public static readonly TimeSpan MaxOverride = TimeSpan.FromDays(30);
 
-    public async Task<Outcome<HealthDto>> MineAsync(CancellationToken ct = default) =>
-        user.ResidentId is { } id ? await DescribeAsync(id, inJurisdiction: false, ct) : Outcome<HealthDto>.NotFound();
+    public Task<Outcome<HealthDto>> MineAsync(CancellationToken ct = default) => views.MineAsync(ct);
 
-    public Task<Outcome<HealthDto>> ForResidentAsync(long residentId, CancellationToken ct = default) => DescribeAsync(residentId, inJurisdiction: true, ct);
+    public Task<Outcome<HealthDto>> ForResidentAsync(long residentId, CancellationToken ct = default) => views.ForResidentAsync(residentId, ct);
 
     public async Task<Outcome<Page<HealthChangeDto>>> MyHistoryAsync(string? after, int limit, CancellationToken ct = default) =>
         user.ResidentId is { } id ? await HistoryAsync(id, false, after, limit, ct) : Outcome<Page<HealthChangeDto>>.NotFound();
@@ -83,7 +84,7 @@ internal sealed class HealthService(
         var errors = new FieldErrors();
         errors.Require("text", input.Text?.Trim(), MaxAppealText);
         if (errors.Any) return Outcome<AppealDto>.Invalid(errors);
-        var status = await lookup.GetAsync(id, ct);
+        var status = await cache.GetAsync(id, ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var resident = await ResidentAsync(db, id, false, ct);
         if (resident is null || status is null) return Outcome<AppealDto>.NotFound();
@@ -100,7 +101,8 @@ internal sealed class HealthService(
             // Sent twice at the same moment: the unique index on the open appeal kept one.
             return Outcome<AppealDto>.Conflict("You already have an open appeal; staff will answer it first.");
         }
-        return Outcome<AppealDto>.Ok(ToDto(appeal, resident.Name));
+        await TouchAsync(db, id, ct);
+        return Outcome<AppealDto>.Ok(ToDto(appeal, Mask.Name(resident.Name)));
     }
 
     public async Task<IReadOnlyList<AppealDto>> MyAppealsAsync(CancellationToken ct = default)
@@ -109,7 +111,7 @@ internal sealed class HealthService(
         await using var db = await factory.CreateDbContextAsync(ct);
         var name = await db.Residents.Where(r => r.Id == id).Select(r => r.Name).FirstOrDefaultAsync(ct) ?? "";
         var appeals = await db.HealthAppeals.AsNoTracking().Where(a => a.ResidentId == id).OrderByDescending(a => a.Id).Take(20).ToListAsync(ct);
-        return appeals.Select(a => ToDto(a, name)).ToList();
+        return appeals.Select(a => ToDto(a, Mask.Name(name))).ToList();
     }
 
     /// <summary>The appeals queue of the jurisdiction: open ones by default, oldest first (paged by id).</summary>
@@ -124,7 +126,7 @@ internal sealed class HealthService(
         var rows = await db.HealthAppeals.AsNoTracking().Where(a => a.Status == wanted).WhereStartsWith(a => a.AreaCode, user.JurisdictionPrefix)
             .Where(a => a.Id > afterId).OrderBy(a => a.Id).Take(limit + 1)
             .Join(db.Residents, a => a.ResidentId, r => r.Id, (a, r) => new { Appeal = a, r.Name }).ToListAsync(ct);
-        var items = rows.Take(limit).Select(r => ToDto(r.Appeal, r.Name)).ToList();
+        var items = rows.Take(limit).Select(r => ToDto(r.Appeal, Mask.Name(r.Name))).ToList();
         return Outcome<Page<AppealDto>>.Ok(new Page<AppealDto>(items, rows.Count > limit ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
     }
 
@@ -140,8 +142,9 @@ internal sealed class HealthService(
         if (appeal.Status != AppealStatus.Open) return Outcome<AppealDto>.Conflict($"This appeal was already {appeal.Status.ToString().ToLowerInvariant()}.");
         Decide(appeal, input.Status!.Value, input.Answer);
         await db.SaveChangesAsync(ct);
+        await TouchAsync(db, appeal.ResidentId, ct);
         var name = await db.Residents.Where(r => r.Id == appeal.ResidentId).Select(r => r.Name).FirstAsync(ct);
-        return Outcome<AppealDto>.Ok(ToDto(appeal, name));
+        return Outcome<AppealDto>.Ok(ToDto(appeal, Mask.Name(name)));
     }
 
     /// <summary>Sets an override on a resident inside the jurisdiction and stores the resulting status at once.</summary>
@@ -165,7 +168,7 @@ internal sealed class HealthService(
             appeal = await db.HealthAppeals.FirstOrDefaultAsync(a => a.Id == appealId && a.ResidentId == residentId && a.Status == AppealStatus.Open, ct);
             if (appeal is null) return Outcome<HealthDto>.Invalid("appealId", "is not an open appeal of this resident");
         }
-        await lookup.GetAsync(residentId, ct); // makes sure the row exists
+        await cache.GetAsync(residentId, ct); // makes sure the row exists
         var row = await db.HealthStatuses.FirstAsync(s => s.ResidentId == residentId, ct);
         row.OverrideColour = input.Colour;
         row.OverrideReason = input.Reason!.Trim();
@@ -173,12 +176,14 @@ internal sealed class HealthService(
         row.OverrideClearsPopups = input.ClearsPopups;
         row.OverrideBy = user.UserName;
         row.OverrideAt = now;
+        row.UpdatedAt = now;
         // A recomputation that read the row before this change must not overwrite it (HealthStatusWriter's version check).
         row.Version++;
         if (appeal is not null) Decide(appeal, AppealStatus.Resolved, $"Override: {input.Colour} until {until:yyyy-MM-dd HH:mm} UTC. {input.Reason!.Trim()}");
         await db.SaveChangesAsync(ct);
         await recomputer.RecomputeAsync([residentId], HealthSources.Override, ct);
-        return await DescribeAsync(residentId, true, ct);
+        events.RaiseStored([residentId]);
+        return await views.ForResidentAsync(residentId, ct);
     }
 
     /// <summary>Removes the override; the rules' answer is stored at once.</summary>
@@ -194,40 +199,20 @@ internal sealed class HealthService(
         row.OverrideClearsPopups = false;
         row.OverrideBy = user.UserName;
         row.OverrideAt = Now();
+        row.UpdatedAt = Now();
         row.Version++;
         await db.SaveChangesAsync(ct);
         await recomputer.RecomputeAsync([residentId], HealthSources.OverrideRemoved, ct);
-        return await DescribeAsync(residentId, true, ct);
+        events.RaiseStored([residentId]);
+        return await views.ForResidentAsync(residentId, ct);
     }
 
-    private async Task<Outcome<HealthDto>> DescribeAsync(long residentId, bool inJurisdiction, CancellationToken ct)
+    /// <summary>An appeal of this resident changed: the row's write time moves (other hosts' caches look for it) and this host drops it.</summary>
+    private async Task TouchAsync(CordonDbContext db, long residentId, CancellationToken ct)
     {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        // The resident (if visible) joined to their stored row on the key: one index probe each, no window over the table
-        // (a FirstOrDefault sub-query in the projection would make EF number the rows of the whole table).
-        var residents = db.Residents.AsNoTracking().Where(r => r.Id == residentId);
-        if (inJurisdiction) residents = residents.WhereStartsWith(r => r.AreaCode, user.JurisdictionPrefix);
-        var query = residents.Join(db.HealthStatuses.AsNoTracking(), r => r.Id, s => s.ResidentId, (r, s) => new { r.Name, r.AreaCode, Row = s });
-        var found = await query.FirstOrDefaultAsync(ct);
-        if (found is null)
-        {
-            // No row yet (registered moments ago): stored once through the lookup, then read.
-            if (!await residents.AnyAsync(ct)) return Outcome<HealthDto>.NotFound();
-            await lookup.GetAsync(residentId, ct);
-            found = await query.FirstOrDefaultAsync(ct);
-            if (found is null) return Outcome<HealthDto>.NotFound();
-        }
-        var appeal = await db.HealthAppeals.AsNoTracking().Where(a => a.ResidentId == residentId && a.Status == AppealStatus.Open).FirstOrDefaultAsync(ct);
-        var row = found.Row;
-        var status = HealthStatusLookup.ToSnapshot(row);
         var now = Now();
-        OverrideDto? active = row is { OverrideColour: { } c, OverrideUntil: { } until } && Utc(until) > now
-            ? new OverrideDto(c, row.OverrideReason ?? "", Utc(until), row.OverrideClearsPopups, row.OverrideBy, row.OverrideAt is { } at ? Utc(at) : null)
-            : null;
-        double? age = status.LastNegativeSampledAt is { } sampled ? Math.Round((now - sampled).TotalHours, 1) : null;
-        var history = inJurisdiction ? $"/api/v1/residents/{residentId}/health/history" : "/api/v1/me/health/history";
-        return Outcome<HealthDto>.Ok(new HealthDto(residentId, Mask.Name(found.Name), found.AreaCode, status.Colour, status.Reason, status.Popups,
-            status.LastNegativeSampledAt, age, status.Since, status.Version, active, appeal is null ? null : ToDto(appeal, found.Name), history));
+        await db.HealthStatuses.Where(s => s.ResidentId == residentId).ExecuteUpdateAsync(u => u.SetProperty(s => s.UpdatedAt, now), ct);
+        events.RaiseStored([residentId]);
     }
 
     private sealed record ResidentRef(string Name, string AreaCode);
@@ -248,8 +233,8 @@ internal sealed class HealthService(
         appeal.DecidedBy = user.UserName;
     }
 
-    private static AppealDto ToDto(HealthAppeal a, string name) => new(
-        a.Id, a.ResidentId, Mask.Name(name), a.AreaCode, a.Text, a.Colour, a.Status, Utc(a.CreatedAt), a.DecidedAt is { } d ? Utc(d) : null, a.DecidedBy, a.Answer);
+    internal static AppealDto ToDto(HealthAppeal a, string maskedName) => new(
+        a.Id, a.ResidentId, maskedName, a.AreaCode, a.Text, a.Colour, a.Status, Utc(a.CreatedAt), a.DecidedAt is { } d ? Utc(d) : null, a.DecidedBy, a.Answer);
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 

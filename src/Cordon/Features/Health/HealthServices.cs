@@ -19,11 +19,15 @@ public static class HealthServices
         services.AddSingleton<ICompanionFacts, NoCompanionFacts>();
         services.AddScoped<HealthFactsLoader>();
         services.AddScoped<HealthRecomputer>();
-        services.AddScoped<IHealthStatusLookup, HealthStatusLookup>();
-        services.AddScoped<HealthStatusLookup>();
         services.AddSingleton<HealthStatusEvents>();
+        // One status cache per host (ADR 013): dropped by the events of this host, and by the poller for other hosts' writes.
+        services.AddOptions<HealthCacheOptions>().BindConfiguration(HealthCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<HealthStatusCache>();
+        services.AddHostedService<HealthStatusPoller>();
+        services.AddScoped<IHealthStatusLookup, HealthStatusLookup>();
         services.AddSingleton<HealthUpdateQueue>();
         services.AddSingleton<IHealthRecompute>(s => s.GetRequiredService<HealthUpdateQueue>());
+        services.AddScoped<HealthViews>();
         services.AddScoped<HealthService>();
         services.AddHostedService<HealthUpdateWorker>();
         return builder;

@@ -1,40 +1,23 @@
-using Cordon.Infrastructure.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace Cordon.Features.Health;
 
 /// <summary>
-/// Reads the stored row: one primary-key read. A resident without a row yet (registered after the last fill, see ADR
-/// 007) gets it computed and stored once, through the same path as every other recomputation, and read back.
+/// The stored status through this host's <see cref="HealthStatusCache"/> (ADR 013): no database round trip while the
+/// resident is held; a resident without a row yet (registered after the last fill, see ADR 007) gets it computed and
+/// stored once, through the same path as every other recomputation, and read back.
 /// </summary>
-internal sealed class HealthStatusLookup(IDbContextFactory<CordonDbContext> factory, HealthRecomputer recomputer) : IHealthStatusLookup
+internal sealed class HealthStatusLookup(HealthStatusCache cache) : IHealthStatusLookup
 {
-    public async Task<HealthSnapshot?> GetAsync(long residentId, CancellationToken ct = default)
-    {
-        var row = await ReadAsync(residentId, ct);
-        if (row is null)
-        {
-            await using (var db = await factory.CreateDbContextAsync(ct))
-            {
-                if (!await db.Residents.AnyAsync(r => r.Id == residentId, ct)) return null;
-            }
-            await recomputer.RecomputeAsync([residentId], HealthSources.Initial, ct);
-            row = await ReadAsync(residentId, ct);
-        }
-        return row is null ? null : ToSnapshot(row);
-    }
+    public async Task<HealthSnapshot?> GetAsync(long residentId, CancellationToken ct = default) =>
+        (await cache.GetAsync(residentId, ct))?.Snapshot();
 
-    /// <summary>The stored row itself (with the override's fields), or null.</summary>
-    public async Task<HealthStatus?> ReadAsync(long residentId, CancellationToken ct = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.HealthStatuses.AsNoTracking().FirstOrDefaultAsync(s => s.ResidentId == residentId, ct);
-    }
+    public async Task<NamedHealthSnapshot?> GetNamedAsync(long residentId, CancellationToken ct = default) =>
+        await cache.GetAsync(residentId, ct) is { } held ? new NamedHealthSnapshot(held.Snapshot(), held.MaskedName) : null;
 
+    /// <summary>A stored row as a snapshot, for the set-based readers that bypass the cache (a terminal's batch of check-ins).</summary>
     internal static HealthSnapshot ToSnapshot(HealthStatus row) => new(
         row.ResidentId, row.Colour, row.Reason, PopupJson.Read(row.Popups), Utc(row.LastNegativeSampledAt), Utc(row.Since)!.Value, row.Version);
 
-    internal static DateTime? Utc(DateTime? value) => value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
+    private static DateTime? Utc(DateTime? value) => value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
 }
 
 /// <summary>The stable names of what caused a change (<see cref="HealthStatusChange.Source"/>).</summary>

@@ -76,6 +76,8 @@ public sealed class PassService(
     public async Task<(MyPass? Pass, PassUnavailable Why)> IssueAsync(CancellationToken ct = default)
     {
         if (user.ResidentId is not { } residentId) return (null, PassUnavailable.NotLinked);
+        // The health store's cache holds the masked name with the status (ADR 013): no database round trip.
+        if (await statuses.GetNamedAsync(residentId, ct) is { } named) return (await IssueAsync(named.Status, named.MaskedName, ct), PassUnavailable.None);
         await using var db = await factory.CreateDbContextAsync(ct);
         var name = await db.Residents.AsNoTracking().Where(r => r.Id == residentId).Select(r => r.Name).FirstOrDefaultAsync(ct);
         if (name is null) return (null, PassUnavailable.NotLinked);
