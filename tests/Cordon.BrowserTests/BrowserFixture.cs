@@ -42,7 +42,9 @@ public class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl, Locale = "zh-CN" });
-        context.SetDefaultTimeout(15_000);
+        // Generous: in CI the browser servers start while the other test assembly keeps both cores busy, and a first
+        // page right after start-up (the status fill still running) once took more than 15 s there.
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
