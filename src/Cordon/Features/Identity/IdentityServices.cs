@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cordon.Infrastructure.Data;
 using Cordon.Infrastructure.Security;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,8 @@ public static class IdentityServices
                     : IdentityConstants.ApplicationScheme)
             .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(8))
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(ConfigureCookie));
+        builder.Services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme)
+            .PostConfigure(o => o.BearerTokenProtector = new BearerTicketCache(o.BearerTokenProtector));
 
         builder.Services.AddIdentityCore<CordonUser>(o =>
             {
