@@ -39,6 +39,21 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
+    public const string DemoPassword = "Cordon-Demo-2026";
+
+    /// <summary>A new page signed in as a demo user, on a phone-sized screen when asked, where the sign-in landed.</summary>
+    public async Task<IPage> SignInAsync(string userName, bool phone = false)
+    {
+        var page = await NewPageAsync();
+        if (phone) await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("/login");
+        await page.FillAsync("#username", userName);
+        await page.FillAsync("#password", DemoPassword);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        return page;
+    }
+
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl, Locale = "zh-CN" });

@@ -13,18 +13,11 @@ public sealed class ShortPassFixture : BrowserFixture
 /// <summary>The resident keeps my health code open: the pass is replaced by a fresh one before it expires, without a reload.</summary>
 public sealed class PassRefreshJourneyTests(ShortPassFixture browser) : IClassFixture<ShortPassFixture>
 {
-    private const string Password = "Cordon-Demo-2026";
-
     [SkippableFact]
     public async Task The_open_pass_is_replaced_by_a_fresh_one_before_it_expires_and_the_countdown_starts_again()
     {
         Skip.If(browser.SkipReason is not null, browser.SkipReason);
-        var page = await browser.NewPageAsync();
-        await page.SetViewportSizeAsync(390, 844);
-        await page.GotoAsync("/login");
-        await page.FillAsync("#username", "resident");
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("#login-submit");
+        var page = await browser.SignInAsync("resident", phone: true);
         await page.WaitForSelectorAsync("#me-health-code");
         await OpenPassAsync(page);
 

@@ -5,19 +5,11 @@ namespace Cordon.BrowserTests;
 /// <summary>A resident opens their health code on a phone: colour, masked name, the signed QR and a running countdown.</summary>
 public sealed class ResidentHealthCodeJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const string Password = "Cordon-Demo-2026";
-
     [SkippableFact]
     public async Task Resident_opens_my_health_code_from_home_and_sees_the_pass_counting_down()
     {
         Skip.If(browser.SkipReason is not null, browser.SkipReason);
-        var page = await browser.NewPageAsync();
-        await page.SetViewportSizeAsync(390, 844);
-
-        await page.GotoAsync("/login");
-        await page.FillAsync("#username", "resident");
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("#login-submit");
+        var page = await browser.SignInAsync("resident", phone: true);
         await page.WaitForSelectorAsync("#me-health-code");
 
         await page.ClickAsync("#me-health-code");
